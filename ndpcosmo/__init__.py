@@ -1,0 +1,12 @@
+"""ndpcosmo: cosmology of the neutrino dipole portal (a heavy neutral lepton N with a transition
+magnetic moment to an active neutrino).
+
+Public API: ``run``, ``DipolePortal``, ``Cosmology``, ``Precision``, ``Result``.
+"""
+
+from .model import Cosmology, DipolePortal, Precision
+from .pipeline import Result, run
+
+__version__ = "0.1.0"
+
+__all__ = ["Cosmology", "DipolePortal", "Precision", "Result", "__version__", "run"]

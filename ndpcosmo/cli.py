@@ -1,0 +1,83 @@
+"""The ``ndpcosmo`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import warnings
+from collections.abc import Sequence
+
+from .model import FLAVOURS, NATURES, DipolePortal
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"ndpcosmo: error: {message} (see 'ndpcosmo {self.prog.split()[-1]} --help')\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ndpcosmo", description="Cosmology of the neutrino dipole portal.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    ab = sub.add_parser("abundance", help="N abundance from thermal production (freeze-out or freeze-in)")
+    ab.add_argument("--mass", type=float, required=True, metavar="MEV", help="N mass M_N [MeV]")
+    ab.add_argument("--mu", type=float, required=True, metavar="MUB", help="transition moment [Bohr magnetons]")
+    ab.add_argument(
+        "--trh",
+        type=float,
+        default=None,
+        metavar="MEV",
+        help="reheating temperature [MeV] (default: no reheating limit)",
+    )
+    ab.add_argument("--nature", choices=NATURES, default="dirac")
+    ab.add_argument("--flavour", choices=FLAVOURS, default="mu")
+    ab.add_argument("--json", action="store_true", help="print a JSON object")
+    return parser
+
+
+def _format_value(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _abundance(args: argparse.Namespace) -> int:
+    from . import production
+
+    model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = production.solve(model)
+    for w in caught:
+        print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
+    summary = result.summary()
+    if args.json:
+        clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in summary.items()}
+        print(json.dumps(clean, indent=2))
+    else:
+        width = max(len(k) for k in summary)
+        for key, value in summary.items():
+            print(f"{key:<{width}}  {_format_value(value)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ndpcosmo`` console script."""
+    args = _build_parser().parse_args(argv)
+    try:
+        if args.command == "abundance":
+            return _abundance(args)
+    except ValueError as exc:
+        print(f"ndpcosmo: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a failure inside a stage: one line, no traceback
+        print(f"ndpcosmo: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""Validated inputs: the dipole-portal model, the cosmology and the numerical precision.
+
+``DipolePortal`` holds the physics of N; ``Cosmology`` the standard cosmological parameters;
+``Precision`` every numerical setting (tolerances, grid densities, the hand-off temperature), kept
+apart from the physics as CLASS keeps its precision files apart from its parameters. All three are
+frozen dataclasses and validate themselves on construction: a bad value raises ``ValueError`` naming
+the parameter, the value, the allowed range and why.
+
+Derived quantities of the model (REFERENCE.md section 1):
+    Gamma(N -> nu gamma) = mu^2 M^3 / (16 pi) (Dirac), 2x for Majorana; tau = hbar / Gamma.
+    mu [MeV^-1] = mu_muB * mu_B, mu_B = e / (2 m_e) = 0.296304 MeV^-1.
+
+Degrees of freedom g_N = 2 for both natures. The operator nubar sigma P_R N F creates N through its
+right-chiral component: at production (T >> M_N) a Dirac N is populated in one helicity state per
+particle and antiparticle (N_R and its CP conjugate), a Majorana N in its two helicity states, so both
+natures have g_N = 2. The opposite-helicity pair of a Dirac N couples with an amplitude suppressed by
+M_N/E; it would equilibrate (g_N = 4) only if N stayed coupled deep into the non-relativistic regime,
+where its abundance is Boltzmann suppressed anyway. That pair is not followed (docs/physics.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+from . import constants as c
+
+NATURES = ("dirac", "majorana")
+FLAVOURS = ("e", "mu", "tau")
+
+MASS_RANGE_MEV = (1e-3, 1e4)
+MU_RANGE_MUB = (1e-18, 1e-4)
+T_RH_RANGE_MEV = (3.0, 1e7)
+
+
+def _check_number(name: str, value: object, lo: float, hi: float, why: str) -> float:
+    """Return ``value`` as a float if it is a finite real number in [lo, hi]; else raise ValueError."""
+    message = f"{name} must be a finite real number in the allowed range [{lo:g}, {hi:g}] ({why}); got {value!r}"
+    if isinstance(value, (bool, str, bytes)):
+        raise ValueError(message)
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    if not math.isfinite(x):
+        raise ValueError(message)
+    if not lo <= x <= hi:
+        raise ValueError(f"{name} = {x:g} is outside the allowed range [{lo:g}, {hi:g}] ({why})")
+    return x
+
+
+def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(repr(v) for v in choices)}; got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class DipolePortal:
+    """A heavy neutral lepton N with a transition magnetic moment to one active neutrino flavour.
+
+    Parameters
+    ----------
+    mass_mev: N mass M_N [MeV], in [1e-3, 1e4].
+    mu_muB: transition magnetic moment mu_nu in Bohr magnetons, in [1e-18, 1e-4].
+    nature: "dirac" or "majorana".
+    flavour: the active flavour N couples to: "e", "mu" or "tau".
+    T_RH_mev: reheating temperature [MeV] in [3, 1e7], or None for no reheating limit (N was in
+        equilibrium above the highest temperature the code follows).
+    """
+
+    mass_mev: float
+    mu_muB: float
+    nature: str = "dirac"
+    flavour: str = "mu"
+    T_RH_mev: float | None = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(
+            self,
+            "mass_mev",
+            _check_number("mass_mev", self.mass_mev, *MASS_RANGE_MEV, "the production tables span 1 keV to 10 GeV"),
+        )
+        set_(
+            self,
+            "mu_muB",
+            _check_number(
+                "mu_muB",
+                self.mu_muB,
+                *MU_RANGE_MUB,
+                "a transition moment in Bohr magnetons; outside this range "
+                "N either never couples or stays coupled through recombination",
+            ),
+        )
+        set_(self, "nature", _check_choice("nature", self.nature, NATURES))
+        set_(self, "flavour", _check_choice("flavour", self.flavour, FLAVOURS))
+        if self.T_RH_mev is not None:
+            set_(
+                self,
+                "T_RH_mev",
+                _check_number(
+                    "T_RH_mev",
+                    self.T_RH_mev,
+                    *T_RH_RANGE_MEV,
+                    "below 3 MeV the SM neutrinos themselves do not thermalise after reheating; above "
+                    "10 TeV the SM tabulation is not used; use None for no reheating limit",
+                ),
+            )
+
+    @property
+    def majorana(self) -> bool:
+        return self.nature == "majorana"
+
+    @property
+    def mu_per_mev(self) -> float:
+        """mu_nu in natural units [MeV^-1]."""
+        return self.mu_muB * c.MU_B_PER_MEV
+
+    @property
+    def width_mev(self) -> float:
+        """Total width Gamma(N -> nu gamma) [MeV]."""
+        width = self.mu_per_mev**2 * self.mass_mev**3 / (16.0 * math.pi)
+        return 2.0 * width if self.majorana else width
+
+    @property
+    def tau_s(self) -> float:
+        """Lifetime at rest [s]."""
+        return c.HBAR_MEV_S / self.width_mev
+
+    @property
+    def g_N(self) -> int:
+        """Internal degrees of freedom of N followed by the code (2 for both natures, see module doc)."""
+        return 2
+
+
+@dataclass(frozen=True)
+class Cosmology:
+    """Standard cosmological parameters.
+
+    omega_b: physical baryon density Omega_b h^2 today, in [0.005, 0.05].
+    tau_n_s: neutron lifetime [s], in [800, 1000].
+    T_cmb_K: CMB temperature today [K], in [2.5, 3.0].
+    """
+
+    omega_b: float = 0.02242
+    tau_n_s: float = 879.4
+    T_cmb_K: float = 2.7255
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "omega_b", _check_number("omega_b", self.omega_b, 0.005, 0.05, "Omega_b h^2"))
+        set_(self, "tau_n_s", _check_number("tau_n_s", self.tau_n_s, 800.0, 1000.0, "neutron lifetime in s"))
+        set_(self, "T_cmb_K", _check_number("T_cmb_K", self.T_cmb_K, 2.5, 3.0, "CMB temperature in K"))
+
+
+@dataclass(frozen=True)
+class Precision:
+    """Numerical settings. The defaults give publication accuracy.
+
+    abundance_rtol: target relative error of the abundance integration, in [1e-9, 1e-2]; the
+        exponential integrator is second order, so it takes ceil(0.5 / sqrt(rtol)) steps per decade of
+        temperature.
+    rate_T_per_decade, rate_M_per_decade: density of the precomputed production-rate table in T and
+        in M_N (points per decade), in [5, 200].
+    rate_quadrature_nodes: Gauss-Legendre nodes of the thermal average over s, in [16, 512].
+    T_handoff_mev: where the abundance stage hands N to the thermal-history stage [MeV], in [2, 50]
+        (while the SM neutrinos are still coupled). If T_start is lower than twice this, the hand-off
+        happens at T_start / 2.
+    T_max_mev: the highest temperature followed [MeV], in [1e3, 1e7] (the SM tabulation and the
+        rate table end at 10 TeV).
+    """
+
+    abundance_rtol: float = 1e-5
+    rate_T_per_decade: int = 25
+    rate_M_per_decade: int = 12
+    rate_quadrature_nodes: int = 64
+    T_handoff_mev: float = 10.0
+    T_max_mev: float = 1e7
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(
+            self,
+            "abundance_rtol",
+            _check_number("abundance_rtol", self.abundance_rtol, 1e-9, 1e-2, "relative tolerance"),
+        )
+        for name, lo, hi in (
+            ("rate_T_per_decade", 5, 200),
+            ("rate_M_per_decade", 5, 200),
+            ("rate_quadrature_nodes", 16, 512),
+        ):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{name} must be an integer in [{lo}, {hi}]; got {value!r}")
+            _check_number(name, value, lo, hi, "grid density")
+        set_(
+            self,
+            "T_handoff_mev",
+            _check_number("T_handoff_mev", self.T_handoff_mev, 2.0, 50.0, "hand-off while SM neutrinos are coupled"),
+        )
+        set_(
+            self,
+            "T_max_mev",
+            _check_number("T_max_mev", self.T_max_mev, 1e3, 1e7, "the SM tabulation and rate table end at 10 TeV"),
+        )
+
+    @property
+    def abundance_steps_per_decade(self) -> int:
+        return max(20, math.ceil(0.5 / math.sqrt(self.abundance_rtol)))
+
+    def refined(self, factor: float = 2.0) -> Precision:
+        """A copy with every tolerance divided by ``factor`` (and grids densified accordingly)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["abundance_rtol"] = self.abundance_rtol / factor
+        return Precision(**values)

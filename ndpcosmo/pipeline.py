@@ -1,0 +1,38 @@
+"""``run``: the chain of physical stages (so far: N production), with provenance.
+
+Each stage takes the previous stage's frozen result and returns its own; ``run`` chains them and
+records what was run (package version, precision, per-stage timings).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from . import production
+from .model import Cosmology, DipolePortal, Precision
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything computed for one model point."""
+
+    model: DipolePortal
+    cosmology: Cosmology
+    precision: Precision
+    abundance: production.Abundance
+    timings_s: dict[str, float] = field(default_factory=dict)
+    version: str = ""
+
+
+def run(model: DipolePortal, cosmology: Cosmology | None = None, precision: Precision | None = None) -> Result:
+    """Run the chain of stages for one model point."""
+    from . import __version__
+
+    cosmology = cosmology or Cosmology()
+    precision = precision or Precision()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    abundance = production.solve(model, precision)
+    timings["production"] = time.perf_counter() - t0
+    return Result(model, cosmology, precision, abundance, timings, __version__)

@@ -1,0 +1,271 @@
+"""The stiff Boltzmann equation for the N abundance in an equilibrium SM bath.
+
+With Y = n_N / s and the SM entropy conserved (REFERENCE.md section 2):
+    dY/dx = k(x) [Y_eq(x) - Y],   x = ln a = -ln T - (1/3) ln g_s(T) + const,
+    k = (Gamma_prod + <Gamma_dec>) / H,
+    Gamma_prod = gamma_prod(T) / n_N^eq(T),   <Gamma_dec> = Gamma K_1(M/T) / K_2(M/T),
+with gamma_prod the reaction density of all production processes (``rates``), n_N^eq the Fermi-Dirac
+density of g_N = 2 states and H the SM Hubble rate (N's own energy density is left out of H here; the
+thermal-history stage includes it). The collision term (n_eq - n) Gamma follows from detailed balance.
+Integrating in ln a rather than ln T is the same equation as REFERENCE's dY/dT form, whose factor
+(1 + (1/3) d ln g_s/d ln T) is dx/d(-ln T); it avoids differentiating the tabulated g_s, whose
+lattice-based rows have small steps.
+The equation is linear in Y and is integrated with the exponential integrator of ``_kernels.relax``
+(exact in both the frozen and the equilibrium limits), on ceil(0.5/sqrt(rtol)) steps per decade of T,
+each cut further so that neither ln k nor ln Y_eq changes by more than the step in ln T.
+
+Start: T_start = min(T_RH, T_max). With a reheating temperature N starts empty, Y(T_RH) = 0; with no
+reheating limit it starts in equilibrium (the dimension-5 rate, continued upward, keeps N coupled at
+all higher temperatures). End: the hand-off temperature T_h = min(T_handoff, T_start/2), 10 MeV by
+default, where the SM neutrinos are still coupled and the thermal-history stage takes over.
+
+Energy weight: to hand on the momentum scale of the N population the solver follows, with the same
+rates, Z with dZ/dx = k (Y_eq g_s^{-1/3} - Z): N produced at temperature T' carry mean momentum
+~ 3.15 T' and redshift with a ~ g_s^{-1/3}/T, so the population's effective temperature is
+T_N = T g_s(T)^{1/3} Z / Y (T_N = T while coupled). From it:
+    Delta N_eff (relativistic, never decaying) = rho_N / rho_nu(one flavour) after nu decoupling
+        = 10.75^{4/3} (4 pi^4 / (135 zeta(3))) Z   (-> (g_N/2)(10.75/g_s(T_dec))^{4/3} for a relic).
+
+Decoupling temperature: the lowest T at which Gamma_prod / H falls through 1 (decays and inverse
+decays excluded). If Gamma_prod < H over the whole table, it is extrapolated above 10 TeV with
+Gamma_prod / H ~ T and flagged "above"; if Gamma_prod > H down to 10 keV, it is flagged "below".
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+from scipy.special import k1e, kve
+
+from .. import constants as c
+from .. import plasma
+from ..errors import ElectroweakWarning, SolverError
+from ..model import DipolePortal, Precision
+from ._kernels import relax
+from .rates import RateTable, rate_table
+
+G_S_NU_DECOUPLING = 10.75
+_DNEFF_PER_Z = G_S_NU_DECOUPLING ** (4.0 / 3.0) * 4.0 * np.pi**4 / (135.0 * c.ZETA3)
+
+
+@dataclass(frozen=True)
+class NState:
+    """The N population handed to the thermal-history stage at temperature ``T_mev``.
+
+    Its momentum distribution is a Fermi-Dirac shape at temperature ``T_kin_mev`` scaled to the
+    number density ``n_N_mev3`` (kinetic equilibrium at production).
+    """
+
+    T_mev: float
+    Y_N: float
+    Y_eq: float
+    n_N_mev3: float
+    T_kin_mev: float
+    rate_over_hubble: float
+    """(Gamma_prod + <Gamma_dec>) / H at hand-off."""
+
+    @property
+    def coupled(self) -> bool:
+        """Whether N is still in contact with the plasma (rate above H) at hand-off."""
+        return self.rate_over_hubble > 1.0
+
+
+@dataclass(frozen=True)
+class Abundance:
+    """Result of the abundance stage. Arrays run from T_start down to the hand-off temperature."""
+
+    model: DipolePortal
+    T_mev: np.ndarray = field(repr=False)
+    Y_N: np.ndarray = field(repr=False)
+    Y_eq: np.ndarray = field(repr=False)
+    gamma_prod_over_H: np.ndarray = field(repr=False)
+    T_start_mev: float
+    T_dec_mev: float
+    T_dec_bound: str
+    """'' if T_dec was found in the table, 'above' (extrapolated beyond 10 TeV) or 'below' (< 10 keV)."""
+    handoff: NState
+    n_N_over_n_gamma_10mev: float
+    """Y_N at hand-off expressed as n_N/n_gamma at T = 10 MeV (comoving; ACROPOLIS's n0a)."""
+    delta_neff_relativistic: float
+
+    @property
+    def Y_N_relic(self) -> float:
+        """Y_N = n_N/s at the hand-off temperature."""
+        return self.handoff.Y_N
+
+    @property
+    def tau_s(self) -> float:
+        return self.model.tau_s
+
+    def summary(self) -> dict[str, object]:
+        """A JSON-ready summary; its keys are stable (other tools read them)."""
+        m = self.model
+        return {
+            "mass_mev": m.mass_mev,
+            "mu_muB": m.mu_muB,
+            "nature": m.nature,
+            "flavour": m.flavour,
+            "T_RH_mev": m.T_RH_mev,
+            "g_N": m.g_N,
+            "tau_s": m.tau_s,
+            "width_mev": m.width_mev,
+            "T_dec_mev": self.T_dec_mev,
+            "T_dec_bound": self.T_dec_bound,
+            "T_start_mev": self.T_start_mev,
+            "T_handoff_mev": self.handoff.T_mev,
+            "Y_N": self.handoff.Y_N,
+            "Y_N_over_Y_eq": self.handoff.Y_N / self.handoff.Y_eq if self.handoff.Y_eq > 0 else None,
+            "coupled_at_handoff": self.handoff.coupled,
+            "T_kin_over_T_handoff": self.handoff.T_kin_mev / self.handoff.T_mev,
+            "n_N_over_n_gamma_10mev": self.n_N_over_n_gamma_10mev,
+            "delta_neff_relativistic": self.delta_neff_relativistic,
+        }
+
+
+def handoff_temperature(T_start_mev: float, precision: Precision) -> float:
+    """T_h = min(T_handoff, T_start / 2)."""
+    return min(precision.T_handoff_mev, 0.5 * T_start_mev)
+
+
+def _ln_neq(T: np.ndarray, model: DipolePortal) -> np.ndarray:
+    return plasma.ln_fermion_density(T, model.mass_mev, model.g_N)
+
+
+def _mean_decay_rate(T: np.ndarray, model: DipolePortal) -> np.ndarray:
+    """<Gamma> = Gamma K1(z)/K2(z), the time-dilated width averaged over a thermal distribution."""
+    z = model.mass_mev / T
+    return model.width_mev * k1e(z) / kve(2, z)
+
+
+def production_rate(model: DipolePortal, table: RateTable) -> Callable[[np.ndarray], np.ndarray]:
+    """Gamma_prod(T) = gamma_prod / n_N^eq [MeV] for this model, as a function of T [MeV] (any T in the table)."""
+    spline = CubicSpline(np.log(table.T_mev), table.ln_gamma_prod_reduced(model.mass_mev))
+    ln_mu2 = 2.0 * math.log(model.mu_per_mev)
+
+    def rate(T_mev: np.ndarray) -> np.ndarray:
+        T = np.asarray(T_mev, dtype=float)
+        return np.exp(spline(np.log(T)) - model.mass_mev / T + ln_mu2 - _ln_neq(T, model))
+
+    return rate
+
+
+def relaxation_terms(
+    T_mev: np.ndarray, model: DipolePortal, rate: Callable[[np.ndarray], np.ndarray], sm: plasma.SMPlasma
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(k, Gamma_prod/H, ln Y_eq) of dY/d ln a = k (Y_eq - Y) at temperatures ``T_mev``."""
+    T = np.asarray(T_mev, dtype=float)
+    hubble = sm.hubble_mev(T)
+    gamma_prod_over_h = rate(T) / hubble
+    k = gamma_prod_over_h + _mean_decay_rate(T, model) / hubble
+    ln_y_eq = _ln_neq(T, model) - np.log(sm.entropy_density(T))
+    return k, gamma_prod_over_h, ln_y_eq
+
+
+def decoupling_temperature(model: DipolePortal, table: RateTable, sm: plasma.SMPlasma) -> tuple[float, str]:
+    """T_dec where Gamma_prod = H (lowest crossing), and a bound flag; see the module docstring."""
+    T = table.T_mev
+    r = np.log(production_rate(model, table)(T)) - np.log(sm.hubble_mev(T))
+    up = np.nonzero((r[:-1] < 0.0) & (r[1:] >= 0.0))[0]
+    if r[0] >= 0.0:
+        # still coupled at the lowest tabulated T; a crossing above that is not the last one
+        return float(T[0]), "below"
+    if up.size == 0:
+        # never coupled inside the table: extrapolate Gamma/H ~ T above it
+        return float(T[-1] * math.exp(-r[-1])), "above"
+    i = up[0]
+    frac = -r[i] / (r[i + 1] - r[i])
+    return float(math.exp(math.log(T[i]) + frac * math.log(T[i + 1] / T[i]))), ""
+
+
+def integrate(
+    T_mev: np.ndarray,
+    g_s: np.ndarray,
+    rate_over_hubble: np.ndarray,
+    ln_y_eq: np.ndarray,
+    mass_mev: float,
+    y0: float,
+    precision: Precision,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Integrate dY/d ln a = k (Y_eq - Y) and the energy weight Z on decreasing temperatures ``T_mev``.
+
+    ``g_s`` is the entropy degrees of freedom at the nodes (ln a = -ln T - ln g_s / 3 + const),
+    ``rate_over_hubble`` is k = Gamma / H, ``ln_y_eq`` is ln Y_eq; Y(T_0) = y0 and Z(T_0) = y0 g_s^{-1/3}.
+    Returns (Y, Z) at the nodes.
+    """
+    lnT = np.log(T_mev)
+    # x = ln a + const: entropy conservation gives a ~ g_s^{-1/3} / T, and dx/dt = H exactly
+    ln_weight = -np.log(g_s) / 3.0
+    x = -lnT + ln_weight
+    ln_k = np.log(np.maximum(rate_over_hubble, 1e-300))
+    max_dln = math.log(10.0) / precision.abundance_steps_per_decade
+    reduced = ln_y_eq + mass_mev / T_mev
+    y = relax(x, lnT, ln_k, reduced, mass_mev, y0, max_dln)
+    z = relax(x, lnT, ln_k, reduced + ln_weight, mass_mev, y0 * math.exp(ln_weight[0]), max_dln)
+    return y, z
+
+
+def solve(
+    model: DipolePortal,
+    precision: Precision | None = None,
+    sm: plasma.SMPlasma | None = None,
+    table: RateTable | None = None,
+) -> Abundance:
+    """Solve for Y_N from T_start down to the hand-off temperature; see the module docstring."""
+    precision = precision or Precision()
+    sm = sm or plasma.default_plasma()
+    table = table or rate_table(precision)
+    T_start = min(model.T_RH_mev or math.inf, precision.T_max_mev)
+    T_h = handoff_temperature(T_start, precision)
+
+    n_steps = max(4, math.ceil(math.log10(T_start / T_h) * precision.abundance_steps_per_decade))
+    lnT = np.linspace(math.log(T_start), math.log(T_h), n_steps + 1)
+    T = np.exp(lnT)
+    k, gamma_prod_over_h, ln_yeq = relaxation_terms(T, model, production_rate(model, table), sm)
+    g_s = sm.g_s(T)
+    s = 2.0 * np.pi**2 / 45.0 * g_s * T**3
+    y_eq = np.exp(ln_yeq)
+    start_in_equilibrium = model.T_RH_mev is None or model.T_RH_mev > precision.T_max_mev
+    y0 = y_eq[0] if start_in_equilibrium else 0.0
+    y, z = integrate(T, g_s, k, ln_yeq, model.mass_mev, y0, precision)
+    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(z))):
+        raise SolverError("production", model, "non-finite abundance")
+
+    T_dec, bound = decoupling_temperature(model, table, sm)
+    if T_dec > c.T_EW_MEV and T_start > c.T_EW_MEV:
+        warnings.warn(
+            f"T_dec = {T_dec / 1e3:.3g} GeV is above the electroweak crossover ({c.T_EW_MEV / 1e3:.1f} GeV), "
+            "where the dipole moment comes from dimension-6 operators (arXiv:2502.07024). ndpcosmo keeps "
+            "the broken-phase dimension-5 rate with the SM charged content up to 10 TeV"
+            + (" and assumes N was in equilibrium above that." if start_in_equilibrium else "."),
+            ElectroweakWarning,
+            stacklevel=2,
+        )
+    y_h, z_h = float(y[-1]), float(z[-1])
+    T_kin = T_h * float(g_s[-1]) ** (1.0 / 3.0) * z_h / y_h if y_h > 0 else T_h
+    handoff = NState(
+        T_mev=float(T_h),
+        Y_N=y_h,
+        Y_eq=float(y_eq[-1]),
+        n_N_mev3=y_h * float(s[-1]),
+        T_kin_mev=T_kin,
+        rate_over_hubble=float(k[-1]),
+    )
+    s_over_ngamma_10 = float(sm.entropy_density(10.0) / plasma.photon_number_density(10.0))
+    return Abundance(
+        model=model,
+        T_mev=T,
+        Y_N=y,
+        Y_eq=y_eq,
+        gamma_prod_over_H=gamma_prod_over_h,
+        T_start_mev=float(T_start),
+        T_dec_mev=T_dec,
+        T_dec_bound=bound,
+        handoff=handoff,
+        n_N_over_n_gamma_10mev=y_h * s_over_ngamma_10,
+        delta_neff_relativistic=_DNEFF_PER_Z * z_h,
+    )

@@ -1,0 +1,218 @@
+"""Thermally averaged production rates of N, tabulated once on a (T, M_N) grid and cached.
+
+Every production rate is proportional to mu_nu^2, so the table stores the equilibrium reaction
+densities gamma(T, M) / mu^2 [MeV^6] (for mu in MeV^-1), per process summed over the charged species
+of the plasma (``plasma.CHARGED_SPECIES``, each with its weight across the QCD crossover):
+
+* t-channel nu f -> N f (and nubar, fbar partners: 4 channels), screened at |t| >= m_D^2(T);
+* s-channel f fbar -> nu Nbar, nubar N (2 CP channels; colour averaged; not for W+-);
+* plasmon decay gamma*_T -> nu Nbar, nubar N (2 transverse polarisations, 2 CP channels), for
+  M_N < m_inf(T), with the transverse photon taken at its asymptotic mass m_inf^2 = m_D^2/2.
+
+Thermal average (Gondolo & Gelmini, Nucl. Phys. B 360 (1991) 145; Maxwell-Boltzmann initial states):
+    gamma_12 = g_1 g_2 T / (32 pi^4) int ds sigma(s) lambda(s, m_1^2, m_2^2) / sqrt(s) K_1(sqrt(s)/T),
+which reduces to REFERENCE.md's <sigma v> = (1/(32 T^5)) int ds sigma s^{3/2} K_1 for massless
+states. Quantum statistics of the initial states are restored by multiplying by
+R_i = n_i(FD/BE) / n_i(MB) for each (0.9015 for a massless fermion, 1.2021 for a massless boson);
+Pauli blocking and Bose enhancement of the final states are neglected (docs/physics.md).
+The s integral runs over sqrt(s) = sqrt(s_min) + T v^2, v in [0, sqrt(60)], with Gauss-Legendre
+nodes (the v^2 map removes the square-root threshold behaviour).
+
+Stored: ln(gamma / mu^2) + M/T (the leading Boltzmann factor of a heavy N removed, so the table is
+smooth in ln M and does not underflow). The cache lives in the user cache directory
+($NDPCOSMO_CACHE_DIR, else $XDG_CACHE_HOME/ndpcosmo, else ~/.cache/ndpcosmo), named by a fingerprint
+of the grid settings and of the source code of the physics modules.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+from scipy.special import k1e
+
+from .. import constants as c
+from .. import plasma
+from ..model import MASS_RANGE_MEV, Precision
+from . import cross_sections as xs
+
+PROCESSES = ("t_channel", "s_channel", "plasmon")
+TABLE_T_RANGE_MEV = (1e-2, 1e7)
+_V_MAX = np.sqrt(60.0)
+_QS_NU = 0.75 * c.ZETA3  # n_FD / n_MB for a massless fermion
+
+
+def cache_dir() -> Path:
+    """The user cache directory for precomputed tables."""
+    env = os.environ.get("NDPCOSMO_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "ndpcosmo"
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """Production reaction densities on a (T, M) grid; see the module docstring."""
+
+    T_mev: np.ndarray
+    M_mev: np.ndarray
+    ln_gamma_reduced: np.ndarray
+    """(process, T, M): ln(gamma/mu^2 [MeV^6]) + M/T."""
+    fingerprint: str
+
+    @functools.cached_property
+    def _total_spline(self) -> CubicSpline:
+        total = np.logaddexp.reduce(self.ln_gamma_reduced, axis=0)
+        return CubicSpline(np.log(self.M_mev), total, axis=1)
+
+    def ln_gamma_prod_reduced(self, mass_mev: float) -> np.ndarray:
+        """ln(gamma_prod/mu^2) + M/T summed over processes, at the table's T nodes, for M_N = mass."""
+        return self._total_spline(np.log(mass_mev))
+
+    def ln_gamma_process_reduced(self, process: str, mass_mev: float) -> np.ndarray:
+        """As ``ln_gamma_prod_reduced`` for one process of ``PROCESSES``."""
+        i = PROCESSES.index(process)
+        return CubicSpline(np.log(self.M_mev), self.ln_gamma_reduced[i], axis=1)(np.log(mass_mev))
+
+
+def _qs_factor(z: np.ndarray, fermion: bool) -> np.ndarray:
+    """n(FD or BE) / n(MB) at z = m/T (tends to 1 for z >> 1)."""
+    out = np.ones_like(z)
+    small = z < 40.0
+    zz = z[small]
+    exact = plasma.number_density(1.0, zz, 1.0, fermion)
+    mb = plasma.maxwell_boltzmann_density(1.0, zz, 1.0)
+    out[small] = exact / mb
+    return out
+
+
+def _sqrt_s_nodes(rs_min: np.ndarray, T: np.ndarray, n: int):
+    """Nodes sqrt(s) (T, M, node) and the weights of int ds ... K1 with the exp(-sqrt(s_min)/T) removed."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    v = 0.5 * _V_MAX * (x + 1.0)
+    wv = 0.5 * _V_MAX * w
+    Tb = T[:, None, None]
+    rs = rs_min[None, :, None] + Tb * v**2
+    # ds = 2 sqrt(s) d sqrt(s) = 2 sqrt(s) * 2 T v dv;  K1(rs/T) = k1e(rs/T) exp(-rs_min/T) exp(-v^2)
+    weight = wv * 2.0 * rs * 2.0 * Tb * v * k1e(rs / Tb) * np.exp(-(v**2))
+    return rs, weight
+
+
+def _log(x: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(x)
+
+
+def ln_t_channel_density(
+    T: np.ndarray, M: np.ndarray, sp: plasma.ChargedSpecies, m_debye2: np.ndarray, nodes: int
+) -> np.ndarray:
+    """ln(gamma_t / mu^2) + M/T for nu f -> N f and partners (4 channels), species weight included.
+
+    ``T`` (n_T,) with ``m_debye2`` at those temperatures; ``M`` (n_M,); returns (n_T, n_M).
+    """
+    m = sp.mass_mev
+    rs, wq = _sqrt_s_nodes(M + m, T, nodes)
+    s = rs**2
+    sig = xs.sigma_t_channel(s, M[None, :, None], m, m_debye2[:, None, None], 1.0, sp.charge, not sp.fermion)
+    integral = np.sum(wq * sig * (s - m * m) ** 2 / rs, axis=-1)
+    factor = 4.0 * sp.g * _QS_NU * T / (32.0 * np.pi**4) * plasma.species_weight(sp, T) * _qs_factor(m / T, sp.fermion)
+    # the removed factor exp(-sqrt(s_min)/T) times the reduction exp(M/T) is exp(-m/T)
+    return _log(factor[:, None] * integral) - (m / T)[:, None]
+
+
+def ln_s_channel_density(T: np.ndarray, M: np.ndarray, sp: plasma.ChargedSpecies, nodes: int) -> np.ndarray:
+    """ln(gamma_s / mu^2) + M/T for f fbar -> nu Nbar + CP conjugate (colour averaged); (n_T, n_M)."""
+    m = sp.mass_mev
+    n_colour = 3.0 if sp.sector == "quark" else 1.0
+    rs_min = np.maximum(2.0 * m, M)
+    rs, wq = _sqrt_s_nodes(rs_min, T, nodes)
+    s = rs**2
+    sig = xs.sigma_s_channel(s, M[None, :, None], m, 1.0, sp.charge, not sp.fermion)
+    integral = np.sum(wq * sig * rs * (s - 4.0 * m * m), axis=-1)
+    qs = _qs_factor(m / T, sp.fermion)
+    factor = 2.0 * sp.g**2 / n_colour * T / (32.0 * np.pi**4) * plasma.species_weight(sp, T) * qs**2
+    return _log(factor[:, None] * integral) - (rs_min[None, :] - M[None, :]) / T[:, None]
+
+
+def ln_plasmon_density(T: np.ndarray, M: np.ndarray) -> np.ndarray:
+    """ln(gamma_plasmon / mu^2) + M/T for transverse plasmons at their asymptotic mass; (n_T, n_M).
+
+    gamma = 2 (polarisations) x 2 (CP) int d^3k/(2 pi)^3 f_B(omega) Gamma_rest(m_inf) m_inf / omega.
+    """
+    m_gamma = np.sqrt(plasma.photon_thermal_mass_squared(T))
+    x, wx = plasma._momentum_nodes(m_gamma / T)
+    omega = np.sqrt(x**2 + (m_gamma / T)[:, None] ** 2)
+    j_int = np.sum(wx * x**2 / omega * np.exp(-omega) / -np.expm1(-omega), axis=-1)
+    width = xs.plasmon_width_rest_mev(m_gamma[:, None], M[None, :], 1.0)
+    gamma = 4.0 * width * m_gamma[:, None] * (T**2 * j_int / (2.0 * np.pi**2))[:, None]
+    return _log(gamma) + M[None, :] / T[:, None]
+
+
+def compute_rate_table(precision: Precision) -> RateTable:
+    """Compute the table (about ten seconds); prefer ``rate_table``, which caches it."""
+    lo, hi = TABLE_T_RANGE_MEV
+    T = np.logspace(np.log10(lo), np.log10(hi), int(round(np.log10(hi / lo) * precision.rate_T_per_decade)) + 1)
+    mlo, mhi = MASS_RANGE_MEV
+    M = np.logspace(np.log10(mlo), np.log10(mhi), int(round(np.log10(mhi / mlo) * precision.rate_M_per_decade)) + 1)
+    n = precision.rate_quadrature_nodes
+    mD2 = plasma.debye_mass_squared(T)
+    ln_t = np.full((T.size, M.size), -np.inf)
+    ln_s = np.full((T.size, M.size), -np.inf)
+    for sp in plasma.CHARGED_SPECIES:
+        ln_t = np.logaddexp(ln_t, ln_t_channel_density(T, M, sp, mD2, n))
+        if sp.sector != "gauge":  # W+W- -> gamma* -> nu N is left out (docs/physics.md)
+            ln_s = np.logaddexp(ln_s, ln_s_channel_density(T, M, sp, n))
+    ln_pl = np.maximum(ln_plasmon_density(T, M), -745.0)
+    table = np.stack([ln_t, ln_s, ln_pl])
+    if not np.all(np.isfinite(table)):
+        raise FloatingPointError("non-finite entry in the production-rate table")
+    return RateTable(T, M, table, _fingerprint(precision))
+
+
+def _fingerprint(precision: Precision) -> str:
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in (
+        here / "rates.py",
+        here / "cross_sections.py",
+        here.parent / "plasma.py",
+        here.parent / "constants.py",
+    ):
+        h.update(path.read_bytes())
+    h.update(repr((precision.rate_T_per_decade, precision.rate_M_per_decade, precision.rate_quadrature_nodes)).encode())
+    return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=4)
+def _rate_table_cached(key: tuple[int, int, int]) -> RateTable:
+    precision = Precision(rate_T_per_decade=key[0], rate_M_per_decade=key[1], rate_quadrature_nodes=key[2])
+    fp = _fingerprint(precision)
+    path = cache_dir() / f"rates-{fp}.npz"
+    if path.exists():
+        try:
+            with np.load(path) as data:
+                return RateTable(data["T_mev"], data["M_mev"], data["ln_gamma_reduced"], fp)
+        except (OSError, KeyError, ValueError):
+            pass  # a damaged cache file is recomputed
+    table = compute_rate_table(precision)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as tmp:
+            np.savez(tmp, T_mev=table.T_mev, M_mev=table.M_mev, ln_gamma_reduced=table.ln_gamma_reduced)
+        os.replace(tmp.name, path)
+    except OSError:
+        pass  # an unwritable cache only costs time
+    return table
+
+
+def rate_table(precision: Precision | None = None) -> RateTable:
+    """The production-rate table for ``precision`` (from memory, the disk cache, or computed)."""
+    p = precision or Precision()
+    return _rate_table_cached((p.rate_T_per_decade, p.rate_M_per_decade, p.rate_quadrature_nodes))

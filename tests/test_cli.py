@@ -1,0 +1,84 @@
+"""The ``ndpcosmo`` command: JSON keys, human output, and one-line errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ndpcosmo.cli import main
+
+REQUIRED_KEYS = {"tau_s", "T_dec_mev", "Y_N", "n_N_over_n_gamma_10mev", "delta_neff_relativistic"}
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ndpcosmo.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_abundance_json_has_stable_keys():
+    proc = _run("abundance", "--mass", "1", "--mu", "1e-11", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert REQUIRED_KEYS <= data.keys()
+    assert data["tau_s"] == pytest.approx(3768.4, rel=1e-4)
+    assert data["nature"] == "dirac" and data["T_RH_mev"] is None
+
+
+def test_abundance_options(capsys):
+    assert (
+        main(
+            [
+                "abundance",
+                "--mass",
+                "2",
+                "--mu",
+                "1e-10",
+                "--trh",
+                "100",
+                "--nature",
+                "majorana",
+                "--flavour",
+                "e",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["nature"] == "majorana" and data["flavour"] == "e" and data["T_RH_mev"] == 100.0
+    assert data["tau_s"] == pytest.approx(3768.4 / 100 / 8 / 2, rel=1e-4)
+
+
+def test_abundance_human_output(capsys):
+    assert main(["abundance", "--mass", "1", "--mu", "1e-11"]) == 0
+    out = capsys.readouterr().out
+    assert "T_dec_mev" in out and "delta_neff_relativistic" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--mass", "-1", "--mu", "1e-11"], "mass_mev"),
+        (["--mass", "1", "--mu", "nan"], "mu_muB"),
+        (["--mass", "1", "--mu", "1e-11", "--trh", "0.5"], "T_RH_mev"),
+        (["--mass", "abc", "--mu", "1e-11"], "--mass"),
+        (["--mass", "1", "--mu", "1e-11", "--nature", "dirak"], "--nature"),
+        (["--mu", "1e-11"], "--mass"),
+    ],
+)
+def test_bad_input_is_one_line_without_traceback(args, needle):
+    proc = _run("abundance", *args)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and needle in lines[0]
+
+
+def test_electroweak_warning_is_one_line():
+    proc = _run("abundance", "--mass", "1", "--mu", "1e-13", "--json")
+    assert proc.returncode == 0
+    warning_lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(warning_lines) == 1 and "electroweak" in warning_lines[0]
+    json.loads(proc.stdout)
