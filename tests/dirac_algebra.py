@@ -108,3 +108,27 @@ def two_body_momenta(s, m1, m2, m3, m4, cos_theta):
     p3 = np.array([E3, pf * st, 0, pf * cos_theta])
     p4 = np.array([E4, -pf * st, 0, -pf * cos_theta])
     return p1, p2, p3, p4
+
+
+def four_fermion_msq(k1, k2, k3, k4, m, g_l, g_r, G=1.0, process="scatter"):
+    """Sum over spins of |M|^2 for the effective neutral/charged-current nu-e interaction.
+
+    L = -2 sqrt(2) G [nubar gamma^mu P_L nu][ebar gamma_mu (g_L P_L + g_R P_R) e]. The neutrino is a
+    single left-handed state (antineutrino right-handed).
+    process="scatter": nu(k1) e(k2) -> nu(k3) e(k4); "annihilate": e-(k1) e+(k2) -> nu(k3) nubar(k4).
+    """
+    coupling = g_l * P_L + g_r * P_R
+    total = 0.0
+    if process == "scatter":
+        for u1, u2, u3, u4 in itertools.product(
+            u_spinors(k1, 0.0), u_spinors(k2, m), u_spinors(k3, 0.0), u_spinors(k4, m)
+        ):
+            a = sum(
+                METRIC[n, n] * (bar(u3) @ GAMMA[n] @ P_L @ u1) * (bar(u4) @ GAMMA[n] @ coupling @ u2) for n in range(4)
+            )
+            total += abs(2 * np.sqrt(2) * G * a) ** 2
+        return total
+    for u1, v2, u3, v4 in itertools.product(u_spinors(k1, m), v_spinors(k2, m), u_spinors(k3, 0.0), v_spinors(k4, 0.0)):
+        a = sum(METRIC[n, n] * (bar(u3) @ GAMMA[n] @ P_L @ v4) * (bar(v2) @ GAMMA[n] @ coupling @ u1) for n in range(4))
+        total += abs(2 * np.sqrt(2) * G * a) ** 2
+    return total

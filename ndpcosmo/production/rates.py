@@ -19,17 +19,13 @@ The s integral runs over sqrt(s) = sqrt(s_min) + T v^2, v in [0, sqrt(60)], with
 nodes (the v^2 map removes the square-root threshold behaviour).
 
 Stored: ln(gamma / mu^2) + M/T (the leading Boltzmann factor of a heavy N removed, so the table is
-smooth in ln M and does not underflow). The cache lives in the user cache directory
-($NDPCOSMO_CACHE_DIR, else $XDG_CACHE_HOME/ndpcosmo, else ~/.cache/ndpcosmo), named by a fingerprint
+smooth in ln M and does not underflow). It is cached on disk by ``ndpcosmo.cache`` under a fingerprint
 of the grid settings and of the source code of the physics modules.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +35,7 @@ from scipy.special import k1e
 
 from .. import constants as c
 from .. import plasma
+from ..cache import cached_arrays, fingerprint
 from ..model import MASS_RANGE_MEV, Precision
 from . import cross_sections as xs
 
@@ -46,15 +43,6 @@ PROCESSES = ("t_channel", "s_channel", "plasmon")
 TABLE_T_RANGE_MEV = (1e-2, 1e7)
 _V_MAX = np.sqrt(60.0)
 _QS_NU = 0.75 * c.ZETA3  # n_FD / n_MB for a massless fermion
-
-
-def cache_dir() -> Path:
-    """The user cache directory for precomputed tables."""
-    env = os.environ.get("NDPCOSMO_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "ndpcosmo"
 
 
 @dataclass(frozen=True)
@@ -178,38 +166,22 @@ def compute_rate_table(precision: Precision) -> RateTable:
 
 def _fingerprint(precision: Precision) -> str:
     here = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in (
-        here / "rates.py",
-        here / "cross_sections.py",
-        here.parent / "plasma.py",
-        here.parent / "constants.py",
-    ):
-        h.update(path.read_bytes())
-    h.update(repr((precision.rate_T_per_decade, precision.rate_M_per_decade, precision.rate_quadrature_nodes)).encode())
-    return h.hexdigest()[:16]
+    sources = (here / "rates.py", here / "cross_sections.py", here.parent / "plasma.py", here.parent / "constants.py")
+    settings = (precision.rate_T_per_decade, precision.rate_M_per_decade, precision.rate_quadrature_nodes)
+    return fingerprint(sources, settings)
 
 
 @functools.lru_cache(maxsize=4)
 def _rate_table_cached(key: tuple[int, int, int]) -> RateTable:
     precision = Precision(rate_T_per_decade=key[0], rate_M_per_decade=key[1], rate_quadrature_nodes=key[2])
     fp = _fingerprint(precision)
-    path = cache_dir() / f"rates-{fp}.npz"
-    if path.exists():
-        try:
-            with np.load(path) as data:
-                return RateTable(data["T_mev"], data["M_mev"], data["ln_gamma_reduced"], fp)
-        except (OSError, KeyError, ValueError):
-            pass  # a damaged cache file is recomputed
-    table = compute_rate_table(precision)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as tmp:
-            np.savez(tmp, T_mev=table.T_mev, M_mev=table.M_mev, ln_gamma_reduced=table.ln_gamma_reduced)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # an unwritable cache only costs time
-    return table
+
+    def compute() -> dict[str, np.ndarray]:
+        table = compute_rate_table(precision)
+        return {"T_mev": table.T_mev, "M_mev": table.M_mev, "ln_gamma_reduced": table.ln_gamma_reduced}
+
+    data = cached_arrays("rates", fp, compute)
+    return RateTable(data["T_mev"], data["M_mev"], data["ln_gamma_reduced"], fp)
 
 
 def rate_table(precision: Precision | None = None) -> RateTable:
