@@ -35,6 +35,15 @@ def _build_parser() -> argparse.ArgumentParser:
     ab.add_argument("--nature", choices=NATURES, default="dirac")
     ab.add_argument("--flavour", choices=FLAVOURS, default="mu")
     ab.add_argument("--json", action="store_true", help="print a JSON object")
+    hi = sub.add_parser("history", help="thermal history with N: N_eff at BBN and CMB, eta ratio")
+    hi.add_argument("--sm", action="store_true", help="the Standard Model (no N)")
+    hi.add_argument("--mass", type=float, metavar="MEV", help="N mass M_N [MeV]")
+    hi.add_argument("--mu", type=float, metavar="MUB", help="transition moment [Bohr magnetons]")
+    hi.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV]")
+    hi.add_argument("--nature", choices=NATURES, default="dirac")
+    hi.add_argument("--flavour", choices=FLAVOURS, default="mu")
+    hi.add_argument("--json", action="store_true", help="print a JSON object")
+    hi.add_argument("--plot", metavar="FILE", help="write a plot of T_gamma/T_nu, rho_N/rho_gamma and N_eff")
     return parser
 
 
@@ -53,14 +62,47 @@ def _abundance(args: argparse.Namespace) -> int:
         result = production.solve(model)
     for w in caught:
         print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
-    summary = result.summary()
-    if args.json:
+    _print_summary(result.summary(), args.json)
+    return 0
+
+
+def _print_summary(summary: dict[str, object], as_json: bool) -> None:
+    if as_json:
         clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in summary.items()}
         print(json.dumps(clean, indent=2))
     else:
         width = max(len(k) for k in summary)
         for key, value in summary.items():
             print(f"{key:<{width}}  {_format_value(value)}")
+
+
+def _history(args: argparse.Namespace) -> int:
+    from . import background, production
+
+    if args.sm:
+        if args.mass is not None or args.mu is not None:
+            raise ValueError("--sm takes no --mass or --mu")
+        model, abundance = None, None
+    else:
+        if args.mass is None or args.mu is None:
+            raise ValueError("history needs --mass and --mu (or --sm for the Standard Model)")
+        model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if model is not None:
+            abundance = production.solve(model)
+        history = background.solve(model, abundance)
+    for w in caught:
+        print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
+    summary: dict[str, object] = {}
+    if model is not None:
+        summary.update(abundance.summary())
+    summary.update(history.summary())
+    _print_summary(summary, args.json)
+    if args.plot:
+        from .plotting import plot_history
+
+        plot_history(history, args.plot)
     return 0
 
 
@@ -70,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "abundance":
             return _abundance(args)
+        if args.command == "history":
+            return _history(args)
     except ValueError as exc:
         print(f"ndpcosmo: error: {exc}", file=sys.stderr)
         return 2

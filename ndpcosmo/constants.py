@@ -48,6 +48,9 @@ M_PL_MEV: float = 1.220890e22
 G_F_MEV2: float = 1.1663788e-11
 """Fermi constant G_F [MeV^-2]."""
 
+RHO_CRIT_OVER_H2_MEV4: float = 1.05371e-2 * (HBARC_MEV_CM**3)
+"""Critical density today divided by h^2 [MeV^4] (PDG 2024: 1.05371e-5 h^2 GeV cm^-3)."""
+
 # --- masses [MeV] (PDG 2024) ----------------------------------------------------------------------
 M_MU_MEV: float = 105.6583755
 M_TAU_MEV: float = 1776.93
@@ -60,6 +63,7 @@ M_T_MEV: float = 172570.0
 M_PI_CHARGED_MEV: float = 139.57039
 M_K_CHARGED_MEV: float = 493.677
 M_W_MEV: float = 80369.2
+M_Z_MEV: float = 91187.6
 
 # --- crossover temperatures [MeV] ------------------------------------------------------------------
 T_QCD_MEV: float = 156.5

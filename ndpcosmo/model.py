@@ -141,17 +141,23 @@ class Cosmology:
     omega_b: physical baryon density Omega_b h^2 today, in [0.005, 0.05].
     tau_n_s: neutron lifetime [s], in [800, 1000].
     T_cmb_K: CMB temperature today [K], in [2.5, 3.0].
+    omega_cdm: physical cold dark matter density Omega_c h^2 today, in [0.01, 0.5] (enters H only
+        near recombination).
+    Defaults: Planck 2018 (arXiv:1807.06209, TT,TE,EE+lowE+lensing) for omega_b, omega_cdm; Fixsen
+    2009 for T_cmb; PDG 2024 for tau_n.
     """
 
     omega_b: float = 0.02242
     tau_n_s: float = 879.4
     T_cmb_K: float = 2.7255
+    omega_cdm: float = 0.11933
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "omega_b", _check_number("omega_b", self.omega_b, 0.005, 0.05, "Omega_b h^2"))
         set_(self, "tau_n_s", _check_number("tau_n_s", self.tau_n_s, 800.0, 1000.0, "neutron lifetime in s"))
         set_(self, "T_cmb_K", _check_number("T_cmb_K", self.T_cmb_K, 2.5, 3.0, "CMB temperature in K"))
+        set_(self, "omega_cdm", _check_number("omega_cdm", self.omega_cdm, 0.01, 0.5, "Omega_c h^2"))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``run``: the chain of physical stages (so far: N production), with provenance.
+"""``run``: the chain of physical stages (so far: N production and the thermal history), with provenance.
 
 Each stage takes the previous stage's frozen result and returns its own; ``run`` chains them and
 records what was run (package version, precision, per-stage timings).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from . import production
+from . import background, production
 from .model import Cosmology, DipolePortal, Precision
 
 
@@ -21,6 +21,7 @@ class Result:
     cosmology: Cosmology
     precision: Precision
     abundance: production.Abundance
+    history: background.ThermalHistory
     timings_s: dict[str, float] = field(default_factory=dict)
     version: str = ""
 
@@ -35,4 +36,7 @@ def run(model: DipolePortal, cosmology: Cosmology | None = None, precision: Prec
     t0 = time.perf_counter()
     abundance = production.solve(model, precision)
     timings["production"] = time.perf_counter() - t0
-    return Result(model, cosmology, precision, abundance, timings, __version__)
+    t0 = time.perf_counter()
+    history = background.solve(model, abundance, cosmology)
+    timings["background"] = time.perf_counter() - t0
+    return Result(model, cosmology, precision, abundance, history, timings, __version__)

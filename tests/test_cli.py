@@ -82,3 +82,25 @@ def test_electroweak_warning_is_one_line():
     warning_lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(warning_lines) == 1 and "electroweak" in warning_lines[0]
     json.loads(proc.stdout)
+
+
+def test_history_sm_json_keys():
+    proc = _run("history", "--sm", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert {"neff_bbn", "neff_cmb", "eta_ratio", "T_gamma_over_T_nu"} <= data.keys()
+    assert data["neff_cmb"] == pytest.approx(3.044, abs=0.002)
+
+
+def test_history_model_with_plot(tmp_path, capsys):
+    out = tmp_path / "history.png"
+    assert main(["history", "--mass", "10", "--mu", "1e-11", "--json", "--plot", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["neff_cmb"] > 3.0 and "tau_s" in data
+    assert out.stat().st_size > 10_000
+
+
+def test_history_needs_a_model():
+    proc = _run("history", "--mass", "1")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--mu" in proc.stderr

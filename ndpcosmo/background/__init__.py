@@ -1,8 +1,11 @@
-"""Thermal history with N (stage 2 of the chain; in progress).
+"""Thermal history with N (stage 2 of the chain).
 
-Done so far: the electromagnetic plasma with QED corrections (``thermo``), the nu-e energy-exchange
-rates with the electron mass (``neutrino_rates``) and the temperature equations of the photon plasma
-and the three neutrino flavours (``equations``), validated on the Standard Model N_eff. To come: the
-N population (momentum-resolved), its decays and inverse decays, the fast solver and the
-``ThermalHistory`` result.
+``solve(model, abundance)`` integrates the photon and the three neutrino temperatures (QED corrections,
+nu-e exchange with the electron mass), the expansion and the momentum-resolved N population with its
+decays, inverse decays and scatterings, from the hand-off of the abundance stage to recombination,
+and returns a ``ThermalHistory``. ``solve(None, None)`` is the Standard Model.
 """
+
+from .solver import ThermalHistory, solve
+
+__all__ = ["ThermalHistory", "solve"]

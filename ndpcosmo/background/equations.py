@@ -26,8 +26,7 @@ from .. import constants as c
 from . import neutrino_rates as nr
 from .thermo import em_plasma
 
-M_Z_MEV = 91187.6  # PDG 2024
-SIN2_W = 1.0 - (c.M_W_MEV / M_Z_MEV) ** 2
+SIN2_W = 1.0 - (c.M_W_MEV / c.M_Z_MEV) ** 2
 G_L = np.array([0.5 + SIN2_W, -0.5 + SIN2_W, -0.5 + SIN2_W])
 G_R = np.array([SIN2_W, SIN2_W, SIN2_W])
 X_COUPLING = G_L**2 + G_R**2

@@ -1,0 +1,272 @@
+"""The thermal history with N: temperatures, expansion, the N population, decays and injection.
+
+From the hand-off of the abundance stage (T_h, 10 MeV by default) to recombination (z = 1100) this
+stage integrates, in x = ln(a/a_h):
+    T_gamma, T_nu_e, T_nu_mu, T_nu_tau      (``equations``: Escudero's equations with QED corrections,
+                                              nu-e exchange with the electron mass, injection terms),
+    t                                       (dt/dx = 1/H),
+    F_j, j = 1..n                           (N occupation on a grid of comoving momenta q_j),
+and accumulators of the comoving energy (a^4 rho, per unit a_h^4) injected into photons and into each
+neutrino flavour, and lost by N through collisions.
+
+N: physical momentum p_j = q_j T_h e^{-x}, E_j = sqrt(p_j^2 + M^2), occupation F_j; with g_N = 2,
+    n_N = g_N/(2 pi^2) sum_j w_j p_j^2 F_j,   rho_N = ... E_j ...,   P_N = ... p_j^2/(3 E_j) ...
+(generalised Gauss-Laguerre nodes in q). Collisions, per momentum:
+    dF_j/dt = -Gamma (M/E_j) (F_j - F_ID(E_j)) - Gamma_sc (F_j - F_sc(E_j)),
+decays and inverse decays with the time-dilated width, and the production/annihilation scatterings of
+the abundance stage with the momentum-averaged rate Gamma_sc = Gamma_prod(T_gamma) (relaxation-time
+approximation). Equilibrium targets: F_sc = Fermi-Dirac at T_nu_a (the t-channel nu f -> N f trades an
+active neutrino for N), F_ID = Fermi-Dirac at (T_gamma + T_nu_a)/2 (nu gamma -> N takes half its
+energy from each sector). Energy: a decay in flight gives each daughter E_N/2 on average, so the
+decay/inverse-decay term injects half of its energy into the photon plasma and half into nu_a; the
+scattering term exchanges energy with nu_a.
+
+H = sqrt(8 pi rho / 3)/M_Pl with rho = photons + e+- + QED + neutrinos + N + matter, matter being
+(omega_b + omega_cdm) rho_crit/h^2 (T_gamma/T_cmb)^3.
+
+Initial state at T_h: T_gamma = T_nu = T_h (neutrinos coupled), F_j from the hand-off NState (a
+Fermi-Dirac shape at T_kin scaled to n_N).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.integrate import solve_ivp
+from scipy.special import roots_genlaguerre
+
+from .. import constants as c
+from ..model import Cosmology, DipolePortal
+from ..production import Abundance
+from ..production.boltzmann import production_rate
+from ..production.rates import TABLE_T_RANGE_MEV, rate_table
+from . import equations as eq
+
+FLAVOUR_INDEX = {"e": 0, "mu": 1, "tau": 2}
+NEFF_NORM = 8.0 / 7.0 * (11.0 / 4.0) ** (4.0 / 3.0)
+T_BBN_MEV = 10e-3
+Z_RECOMBINATION = 1100.0
+
+Injection = Callable[[float, float], tuple[float, np.ndarray]]
+"""An external source: (t [s], a/a_h) -> (Q_gamma, Q_nu[3]), energy per volume per natural time unit
+[MeV^5] (a rate per second times hbar) into the photon plasma and each flavour (tests and studies)."""
+
+
+@dataclass(frozen=True)
+class ThermalHistory:
+    """The thermal history on output nodes (increasing time). Units: MeV, s; a normalised to a_h = 1."""
+
+    t_s: np.ndarray = field(repr=False)
+    a: np.ndarray = field(repr=False)
+    T_gamma_mev: np.ndarray = field(repr=False)
+    T_nu_mev: np.ndarray = field(repr=False)
+    """(3, n): T of nu_e, nu_mu, nu_tau."""
+    hubble_per_s: np.ndarray = field(repr=False)
+    rho_N_mev4: np.ndarray = field(repr=False)
+    n_N_mev3: np.ndarray = field(repr=False)
+    P_N_mev4: np.ndarray = field(repr=False)
+    q_gamma_mev5: np.ndarray = field(repr=False)
+    """Energy injected per volume and time into the photon plasma [MeV^5] (net of inverse decays)."""
+    q_nu_mev5: np.ndarray = field(repr=False)
+    """(3, n): the same into each neutrino flavour."""
+    photon_rate_mev4: np.ndarray = field(repr=False)
+    """(n_bins, n): decay photons emitted per volume per time [MeV^4] from each N momentum bin."""
+    N_energy_mev: np.ndarray = field(repr=False)
+    """(n_bins, n): N energy of each bin: its photons are a box between E(1-v)/2 and E(1+v)/2."""
+    neff: np.ndarray = field(repr=False)
+    """N_eff(t) = (8/7)(11/4)^{4/3} (rho_nu + 3 P_N) / rho_gamma."""
+    neff_bbn: float
+    neff_cmb: float
+    eta_ratio: float
+    """eta_CMB / eta_BBN = (a T_gamma)^3 at BBN / (a T_gamma)^3 at recombination."""
+    T_gamma_over_T_nu: float
+    """Late T_gamma / T_nu, with T_nu the temperature of the mean neutrino energy density."""
+    injected_comoving: dict[str, float] = field(default_factory=dict)
+    """Comoving energies (a^4 rho, a_h = 1) injected into 'gamma', 'nu' and lost by N ('N')."""
+
+    def summary(self) -> dict[str, object]:
+        """A JSON-ready summary; its keys are stable (other tools read them)."""
+        return {
+            "neff_bbn": self.neff_bbn,
+            "neff_cmb": self.neff_cmb,
+            "eta_ratio": self.eta_ratio,
+            "T_gamma_over_T_nu": self.T_gamma_over_T_nu,
+            "T_gamma_over_T_nu_flavours": [float(self.T_gamma_mev[-1] / t) for t in self.T_nu_mev[:, -1]],
+            "t_recombination_s": float(self.t_s[-1]),
+        }
+
+
+def _momentum_grid(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes q_j and weights W_j with int q^2 F(q) dq ~ sum W_j q_j^2 F(q_j)."""
+    q, w = roots_genlaguerre(n, 2.0)
+    return q, w * np.exp(q) / q**2
+
+
+def _kinematics(x: float, q: np.ndarray, T_h: float, M: float, g_N: float):
+    """Physical momenta, energies and the phase-space prefactor g/(2 pi^2) (T_h e^{-x})^3 at x = ln(a/a_h)."""
+    p = q * T_h * math.exp(-x)
+    return p, np.sqrt(p * p + M * M), g_N / (2 * np.pi**2) * T_h**3 * math.exp(-3 * x)
+
+
+def _fermi_dirac(e_over_t: np.ndarray) -> np.ndarray:
+    b = np.exp(-e_over_t)
+    return b / (1.0 + b)
+
+
+def solve(
+    model: DipolePortal | None,
+    abundance: Abundance | None,
+    cosmology: Cosmology | None = None,
+    n_bins: int = 40,
+    rtol: float = 1e-8,
+    injection: Injection | None = None,
+    T_start_mev: float = 10.0,
+    n_out: int = 400,
+) -> ThermalHistory:
+    """Integrate the thermal history; ``model=None`` gives the Standard Model."""
+    cosmology = cosmology or Cosmology()
+    if model is not None and abundance is not None:
+        T_h = abundance.handoff.T_mev
+    else:
+        T_h = T_start_mev
+    q, W = _momentum_grid(n_bins)
+    g_N = 2.0
+    alpha = FLAVOUR_INDEX[model.flavour] if model is not None else 0
+    if model is not None:
+        M = model.mass_mev
+        width = model.width_mev
+        rate = production_rate(model, rate_table())
+        hs = abundance.handoff
+        e0 = np.sqrt((q * T_h) ** 2 + M * M)
+        shape = _fermi_dirac(e0 / hs.T_kin_mev)
+        n_shape = g_N / (2 * np.pi**2) * T_h**3 * np.sum(W * q**2 * shape)
+        F0 = shape * (hs.n_N_mev3 / n_shape if n_shape > 0 else 0.0)
+    else:
+        M, width, rate = 1.0, 0.0, None
+        F0 = np.zeros(n_bins)
+    T_table_min = TABLE_T_RANGE_MEV[0]
+    rho_m0 = (cosmology.omega_b + cosmology.omega_cdm) * c.RHO_CRIT_OVER_H2_MEV4
+    T_cmb = cosmology.T_cmb_K * c.K_B_MEV_PER_K
+    n_head = 10  # T(4), t, E_gamma, E_nu(3), E_N
+
+    def state_rates(x: float, y: np.ndarray):
+        T_g = y[0]
+        T_nu = y[1:4]
+        F = y[n_head:]
+        d = eq.energy_densities(T_g, T_nu)
+        rho = d["gamma"] + d["e"] + d["int"] + d["nu"].sum() + rho_m0 * (T_g / T_cmb) ** 3
+        q_g, q_nu = 0.0, np.zeros(3)
+        dF = np.zeros(n_bins)
+        e_coll = 0.0
+        if model is not None:
+            p, E, pref = _kinematics(x, q, T_h, M, g_N)
+            rho += pref * np.sum(W * q**2 * E * F)
+            T_a = T_nu[alpha]
+            f_id = _fermi_dirac(E / (0.5 * (T_g + T_a)))
+            decay = width * M / E * (F - f_id)
+            gamma_sc = float(rate(np.array(T_g))) if T_g > T_table_min else 0.0
+            scat = gamma_sc * (F - _fermi_dirac(E / T_a))
+            dF = -(decay + scat)
+            q_decay = pref * np.sum(W * q**2 * E * decay)
+            q_scat = pref * np.sum(W * q**2 * E * scat)
+            q_g = 0.5 * q_decay
+            q_nu[alpha] = 0.5 * q_decay + q_scat
+            e_coll = q_decay + q_scat
+        if injection is not None:
+            t_s = y[4] * c.HBAR_MEV_S
+            extra_g, extra_nu = injection(t_s, math.exp(x))
+            q_g += extra_g
+            q_nu = q_nu + np.asarray(extra_nu)
+        hubble = math.sqrt(8 * math.pi * rho / 3) / c.M_PL_MEV
+        return T_g, T_nu, hubble, q_g, q_nu, dF, e_coll, rho
+
+    def rhs(x: float, y: np.ndarray) -> np.ndarray:
+        T_g, T_nu, hubble, q_g, q_nu, dF, e_coll, _ = state_rates(x, y)
+        dTg, dTnu = eq.temperature_derivatives(T_g, T_nu, hubble, q_g, q_nu)
+        a4 = math.exp(4 * x)
+        out = np.empty_like(y)
+        out[0] = dTg / hubble
+        out[1:4] = dTnu / hubble
+        out[4] = 1.0 / hubble
+        out[5] = a4 * q_g / hubble
+        out[6:9] = a4 * q_nu / hubble
+        out[9] = a4 * e_coll / hubble
+        out[n_head:] = dF / hubble
+        return out
+
+    T_rec = T_cmb * (1 + Z_RECOMBINATION)
+
+    def reached_recombination(x, y):
+        return y[0] - T_rec
+
+    reached_recombination.terminal = True
+    y0 = np.concatenate([[T_h] * 4, [0.0], np.zeros(5), F0])
+    d0 = eq.energy_densities(T_h, np.full(3, T_h))
+    h0 = math.sqrt(8 * math.pi * (d0["gamma"] + d0["e"] + d0["int"] + d0["nu"].sum()) / 3) / c.M_PL_MEV
+    y0[4] = 1.0 / (2.0 * h0)
+    x_max = math.log(T_h / T_rec) + 2.0
+    sol = solve_ivp(
+        rhs, (0.0, x_max), y0, method="LSODA", rtol=rtol, atol=1e-30, events=reached_recombination, dense_output=True
+    )
+    if not sol.success:
+        raise RuntimeError(sol.message)
+    x_end = sol.t[-1]
+    xs = np.linspace(0.0, x_end, n_out)
+    ys = sol.sol(xs)
+    return _assemble(xs, ys, state_rates, q, W, M, width, g_N, T_h, n_head, model is not None)
+
+
+def _assemble(xs, ys, state_rates, q, W, M, width, g_N, T_h, n_head, has_n) -> ThermalHistory:
+    n = xs.size
+    hub = np.empty(n)
+    rho_n = np.zeros(n)
+    n_n = np.zeros(n)
+    p_n = np.zeros(n)
+    q_g = np.zeros(n)
+    q_nu = np.zeros((3, n))
+    photon = np.zeros((q.size, n))
+    energy = np.zeros((q.size, n))
+    for i in range(n):
+        T_g, T_nu, h, qg, qn, _, _, _ = state_rates(xs[i], ys[:, i])
+        hub[i], q_g[i], q_nu[:, i] = h, qg, qn
+        if has_n:
+            F = np.maximum(ys[n_head:, i], 0.0)  # solver noise below atol can be slightly negative
+            p, E, pref = _kinematics(xs[i], q, T_h, M, g_N)
+            n_n[i] = pref * np.sum(W * q**2 * F)
+            rho_n[i] = pref * np.sum(W * q**2 * E * F)
+            p_n[i] = pref * np.sum(W * q**2 * p * p / (3 * E) * F)
+            photon[:, i] = pref * W * q**2 * width * M / E * F
+            energy[:, i] = E
+    T_g = ys[0]
+    T_nu = ys[1:4]
+    rho_g = eq.RHO_GAMMA_PER_T4 * T_g**4
+    rho_nu = eq.RHO_NU_PER_T4 * (T_nu**4).sum(axis=0)
+    neff = NEFF_NORM * (rho_nu + 3 * p_n) / rho_g
+    a = np.exp(xs)
+    aT = a * T_g
+    i_bbn = int(np.searchsorted(-T_g, -T_BBN_MEV))
+    i_bbn = min(i_bbn, n - 1)
+    t_nu_eff = ((T_nu[:, -1] ** 4).sum() / 3) ** 0.25
+    return ThermalHistory(
+        t_s=ys[4] * c.HBAR_MEV_S,
+        a=a,
+        T_gamma_mev=T_g,
+        T_nu_mev=T_nu,
+        hubble_per_s=hub / c.HBAR_MEV_S,
+        rho_N_mev4=rho_n,
+        n_N_mev3=n_n,
+        P_N_mev4=p_n,
+        q_gamma_mev5=q_g,
+        q_nu_mev5=q_nu,
+        photon_rate_mev4=photon,
+        N_energy_mev=energy,
+        neff=neff,
+        neff_bbn=float(np.interp(math.log(T_BBN_MEV), np.log(T_g[::-1]), neff[::-1])),
+        neff_cmb=float(neff[-1]),
+        eta_ratio=float((np.interp(math.log(T_BBN_MEV), np.log(T_g[::-1]), aT[::-1]) / aT[-1]) ** 3),
+        T_gamma_over_T_nu=float(T_g[-1] / t_nu_eff),
+        injected_comoving={"gamma": float(ys[5, -1]), "nu": float(ys[6:9, -1].sum()), "N": float(ys[9, -1])},
+    )
