@@ -30,6 +30,8 @@ Fermi-Dirac shape at T_kin scaled to n_N).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,11 +41,15 @@ from scipy.integrate import solve_ivp
 from scipy.special import roots_genlaguerre
 
 from .. import constants as c
+from ..errors import SolverError
 from ..model import Cosmology, DipolePortal
 from ..production import Abundance
 from ..production.boltzmann import production_rate
 from ..production.rates import TABLE_T_RANGE_MEV, rate_table
+from . import _kernels
 from . import equations as eq
+from . import neutrino_rates as nr
+from .thermo import Z_RANGE, em_splines
 
 FLAVOUR_INDEX = {"e": 0, "mu": 1, "tau": 2}
 NEFF_NORM = 8.0 / 7.0 * (11.0 / 4.0) ** (4.0 / 3.0)
@@ -86,6 +92,8 @@ class ThermalHistory:
     """Late T_gamma / T_nu, with T_nu the temperature of the mean neutrino energy density."""
     injected_comoving: dict[str, float] = field(default_factory=dict)
     """Comoving energies (a^4 rho, a_h = 1) injected into 'gamma', 'nu' and lost by N ('N')."""
+    steps_below_tolerance: int = 0
+    """Steps the integrator accepted at its smallest step without meeting the tolerance (0 normally)."""
 
     def summary(self) -> dict[str, object]:
         """A JSON-ready summary; its keys are stable (other tools read them)."""
@@ -99,10 +107,21 @@ class ThermalHistory:
         }
 
 
+@functools.lru_cache(maxsize=4)
 def _momentum_grid(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Nodes q_j and weights W_j with int q^2 F(q) dq ~ sum W_j q_j^2 F(q_j)."""
     q, w = roots_genlaguerre(n, 2.0)
     return q, w * np.exp(q) / q**2
+
+
+def _initial_occupation(abundance: Abundance, q: np.ndarray, W: np.ndarray, g_N: float) -> np.ndarray:
+    """F_j at the hand-off: a Fermi-Dirac shape at T_kin scaled to n_N."""
+    hs = abundance.handoff
+    M = abundance.model.mass_mev
+    e0 = np.sqrt((q * hs.T_mev) ** 2 + M * M)
+    shape = _fermi_dirac(e0 / hs.T_kin_mev)
+    n_shape = g_N / (2 * np.pi**2) * hs.T_mev**3 * np.sum(W * q**2 * shape)
+    return shape * (hs.n_N_mev3 / n_shape if n_shape > 0 else 0.0)
 
 
 def _kinematics(x: float, q: np.ndarray, T_h: float, M: float, g_N: float):
@@ -116,7 +135,7 @@ def _fermi_dirac(e_over_t: np.ndarray) -> np.ndarray:
     return b / (1.0 + b)
 
 
-def solve(
+def solve_reference(
     model: DipolePortal | None,
     abundance: Abundance | None,
     cosmology: Cosmology | None = None,
@@ -124,9 +143,10 @@ def solve(
     rtol: float = 1e-8,
     injection: Injection | None = None,
     T_start_mev: float = 10.0,
-    n_out: int = 400,
+    n_out: int = 2000,
 ) -> ThermalHistory:
-    """Integrate the thermal history; ``model=None`` gives the Standard Model."""
+    """The same history with scipy's LSODA on the whole system, written with the plain (numpy/scipy)
+    equations of ``equations``: slow (seconds); it checks ``solve`` and takes external sources."""
     cosmology = cosmology or Cosmology()
     if model is not None and abundance is not None:
         T_h = abundance.handoff.T_mev
@@ -139,11 +159,7 @@ def solve(
         M = model.mass_mev
         width = model.width_mev
         rate = production_rate(model, rate_table())
-        hs = abundance.handoff
-        e0 = np.sqrt((q * T_h) ** 2 + M * M)
-        shape = _fermi_dirac(e0 / hs.T_kin_mev)
-        n_shape = g_N / (2 * np.pi**2) * T_h**3 * np.sum(W * q**2 * shape)
-        F0 = shape * (hs.n_N_mev3 / n_shape if n_shape > 0 else 0.0)
+        F0 = _initial_occupation(abundance, q, W, g_N)
     else:
         M, width, rate = 1.0, 0.0, None
         F0 = np.zeros(n_bins)
@@ -240,18 +256,38 @@ def _assemble(xs, ys, state_rates, q, W, M, width, g_N, T_h, n_head, has_n) -> T
             p_n[i] = pref * np.sum(W * q**2 * p * p / (3 * E) * F)
             photon[:, i] = pref * W * q**2 * width * M / E * F
             energy[:, i] = E
-    T_g = ys[0]
-    T_nu = ys[1:4]
+    return _history(
+        xs,
+        ys[4] * c.HBAR_MEV_S,
+        ys[0],
+        ys[1:4],
+        hub,
+        rho_n,
+        n_n,
+        p_n,
+        q_g,
+        q_nu,
+        photon,
+        energy,
+        {"gamma": float(ys[5, -1]), "nu": float(ys[6:9, -1].sum()), "N": float(ys[9, -1])},
+        t_in_seconds=True,
+    )
+
+
+def _history(
+    xs, t, T_g, T_nu, hub, rho_n, n_n, p_n, q_g, q_nu, photon, energy, injected, t_in_seconds=False
+) -> ThermalHistory:
+    """Derived quantities (N_eff, eta ratio, ...) and the ThermalHistory record."""
+    n = xs.size
     rho_g = eq.RHO_GAMMA_PER_T4 * T_g**4
     rho_nu = eq.RHO_NU_PER_T4 * (T_nu**4).sum(axis=0)
     neff = NEFF_NORM * (rho_nu + 3 * p_n) / rho_g
     a = np.exp(xs)
     aT = a * T_g
-    i_bbn = int(np.searchsorted(-T_g, -T_BBN_MEV))
-    i_bbn = min(i_bbn, n - 1)
     t_nu_eff = ((T_nu[:, -1] ** 4).sum() / 3) ** 0.25
+    ln_T_rev = np.log(T_g[::-1])
     return ThermalHistory(
-        t_s=ys[4] * c.HBAR_MEV_S,
+        t_s=t if t_in_seconds else t * c.HBAR_MEV_S,
         a=a,
         T_gamma_mev=T_g,
         T_nu_mev=T_nu,
@@ -264,9 +300,152 @@ def _assemble(xs, ys, state_rates, q, W, M, width, g_N, T_h, n_head, has_n) -> T
         photon_rate_mev4=photon,
         N_energy_mev=energy,
         neff=neff,
-        neff_bbn=float(np.interp(math.log(T_BBN_MEV), np.log(T_g[::-1]), neff[::-1])),
-        neff_cmb=float(neff[-1]),
-        eta_ratio=float((np.interp(math.log(T_BBN_MEV), np.log(T_g[::-1]), aT[::-1]) / aT[-1]) ** 3),
+        neff_bbn=float(np.interp(math.log(T_BBN_MEV), ln_T_rev, neff[::-1])),
+        neff_cmb=float(neff[n - 1]),
+        eta_ratio=float((np.interp(math.log(T_BBN_MEV), ln_T_rev, aT[::-1]) / aT[-1]) ** 3),
         T_gamma_over_T_nu=float(T_g[-1] / t_nu_eff),
-        injected_comoving={"gamma": float(ys[5, -1]), "nu": float(ys[6:9, -1].sum()), "N": float(ys[9, -1])},
+        injected_comoving=injected,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _kernel_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Tables for the kernels: e+- and QED functions (th, tp), mass factors (mt) and rate parameters (rp)."""
+    sp = em_splines()
+    lnz = np.linspace(math.log(Z_RANGE[0]), math.log(Z_RANGE[1]), 1500)
+    keys = ("rho_e", "p_e", "drho_e", "p_int", "dp_int", "d2p_int")
+    th = np.array([[sp[k](lnz), sp[k](lnz, 1)] for k in keys])
+    tp = np.array([c.M_E_MEV, lnz[0], lnz[1] - lnz[0], lnz[-1]])
+    msp = eq._mass_factor_splines()
+    grid = nr.Z_GRID
+    lnm = np.linspace(math.log(grid[0]), math.log(grid[-1]), 400)
+    mt = np.array([[msp[k](lnm), msp[k](lnm, 1)] for k in ("a_x", "a_y", "b_x", "b_y")])
+    rp = np.concatenate(
+        [
+            [c.G_F_MEV2**2 / np.pi**5, nr.F_ANNIHILATION, nr.F_SCATTERING, c.M_E_MEV, lnm[0], lnm[1] - lnm[0], lnm[-1]],
+            eq.X_COUPLING,
+            eq.Y_COUPLING,
+        ]
+    )
+    return th, tp, mt, rp
+
+
+def solve(
+    model: DipolePortal | None,
+    abundance: Abundance | None,
+    cosmology: Cosmology | None = None,
+    n_bins: int = 40,
+    rtol: float = 1e-7,
+    h_max: float = 0.05,
+    max_injection_fraction: float = 0.02,
+) -> ThermalHistory:
+    """Integrate the thermal history from the hand-off to recombination; ``model=None`` is the SM.
+
+    Method: Lie splitting per step in x = ln a. (1) The N occupations relax exactly over the step with
+    the temperatures frozen (two-channel exponential solution), giving the energy N loses to decays and
+    to scatterings; a step is halved if that exceeds ``max_injection_fraction`` of the SM energy
+    density, so that injections are resolved in time. (2) The temperatures and t advance with an
+    adaptive Rosenbrock method (Shampine & Reichelt's ode23s pair, relative tolerance ``rtol``) with
+    that energy injected at a constant comoving rate over the step (half to photons and half to nu_a for
+    decays; scatterings to nu_a): the comoving energy balance is exact by construction.
+    """
+    cosmology = cosmology or Cosmology()
+    th, tp, mt, rp = _kernel_tables()
+    q, W = _momentum_grid(n_bins)
+    g_N = 2.0
+    T_cmb = cosmology.T_cmb_K * c.K_B_MEV_PER_K
+    T_rec = T_cmb * (1 + Z_RECOMBINATION)
+    rho_m0 = (cosmology.omega_b + cosmology.omega_cdm) * c.RHO_CRIT_OVER_H2_MEV4 / T_cmb**3
+    if model is not None:
+        T_h = abundance.handoff.T_mev
+        F0 = _initial_occupation(abundance, q, W, g_N)
+        np_ = np.array([T_h, model.mass_mev, model.width_mev, g_N, FLAVOUR_INDEX[model.flavour]])
+        T_lo = TABLE_T_RANGE_MEV[0]
+        lnT = np.linspace(math.log(T_lo), math.log(max(T_h * 1.01, T_lo * 2)), 400)
+        ln_gamma = np.log(production_rate(model, rate_table())(np.exp(lnT)))
+    else:
+        T_h = 10.0
+        F0 = np.zeros(n_bins)
+        np_ = np.array([T_h, 1.0, 0.0, g_N, 0.0])
+        lnT = np.array([0.0, 1.0])
+        ln_gamma = np.array([-700.0, -700.0])
+        T_lo = np.inf
+    rho0 = _kernels.rho_standard(T_h, np.full(3, T_h), th, tp) + rho_m0 * T_h**3
+    rho0 += _kernels.rho_n_at(0.0, F0, q, W, np_) if model is not None else 0.0
+    h0 = math.sqrt(8 * math.pi * rho0 / 3) / c.M_PL_MEV
+    y0 = np.array([T_h, T_h, T_h, T_h, math.log(1.0 / (2.0 * h0))])
+    gt = np.array([lnT[0], lnT[1] - lnT[0], T_lo])
+    xs, ys, Fs, acc, count, forced = _kernels.integrate(
+        y0,
+        F0,
+        T_rec,
+        rtol,
+        h_max,
+        max_injection_fraction,
+        q,
+        W,
+        np_,
+        model is not None,
+        gt,
+        ln_gamma,
+        rho_m0,
+        th,
+        tp,
+        mt,
+        rp,
+        200_000,
+    )
+    if count >= 200_000 or not np.all(np.isfinite(ys[:count])):
+        raise SolverError("background", model, "the integrator did not reach recombination")
+    xs, ys, Fs, acc = xs[:count], ys[:count], Fs[:count], acc[:count]
+    # end exactly at recombination: interpolate the last step
+    ln_tg = np.log(ys[-2:, 0]) - xs[-2:]  # ln T_gamma of the last two steps (ys holds a T)
+    frac = (ln_tg[0] - math.log(T_rec)) / (ln_tg[0] - ln_tg[1])
+    x_end = xs[-2] + frac * (xs[-1] - xs[-2])
+    # the output nodes are the accepted steps (no interpolation), the last one moved to recombination
+    grid = xs.copy()
+    grid[-1] = x_end
+    y_out = ys.T.copy()
+    F_out = Fs.T.copy()
+    for k in range(5):
+        y_out[k, -1] = ys[-2, k] + frac * (ys[-1, k] - ys[-2, k])
+    F_out[:, -1] = Fs[-2] + frac * (Fs[-1] - Fs[-2])
+    y_out[:4] *= np.exp(-grid)  # comoving a T -> T
+    y_out[4] = np.exp(y_out[4])  # ln t -> t
+    acc_end = acc[-2] + frac * (acc[-1] - acc[-2])
+    history = _assemble_fast(grid, y_out, F_out, acc_end, q, W, np_, model is not None, rho_m0, th, tp, gt, ln_gamma)
+    return dataclasses.replace(history, steps_below_tolerance=int(forced))
+
+
+def _assemble_fast(xs, y, F, acc, q, W, np_, has_n, rho_m0, th, tp, gt, ln_gamma) -> ThermalHistory:
+    T_g, T_nu, t = y[0], np.ascontiguousarray(y[1:4]), y[4]
+    n_n, rho_n, p_n, hub, q_g, q_nu, photon, energy = _kernels.observables(
+        xs,
+        T_g,
+        T_nu,
+        np.ascontiguousarray(F),
+        q,
+        W,
+        np_,
+        has_n,
+        gt,
+        ln_gamma,
+        rho_m0,
+        th,
+        tp,
+    )
+    return _history(
+        xs,
+        t,
+        T_g,
+        T_nu,
+        hub,
+        rho_n,
+        n_n,
+        p_n,
+        q_g,
+        q_nu,
+        photon,
+        energy,
+        {"gamma": float(acc[0]), "nu": float(acc[1:4].sum()), "N": float(acc[4])},
     )
