@@ -8,7 +8,9 @@ import math
 import numpy as np
 from numba import njit
 
-M_PL = 1.220890e22  # MeV, = constants.M_PL_MEV (numba needs a literal; checked in tests)
+from .. import constants as c
+
+M_PL = c.M_PL_MEV  # a module global: numba freezes it as a compile-time constant
 RHO_GAMMA_PER_T4 = math.pi**2 / 15.0
 RHO_NU_PER_T4 = 7.0 * math.pi**2 / 120.0
 
@@ -88,13 +90,18 @@ def energy_exchange(T_g: float, T_nu: np.ndarray, p: np.ndarray, mt: np.ndarray,
 
 
 @njit(cache=True)
-def rho_standard(T_g: float, T_nu: np.ndarray, th: np.ndarray, tp: np.ndarray) -> float:
-    """Energy density of photons, e+-, the QED correction and the neutrinos [MeV^4]."""
-    rho_e, p_e, drho_e, p_int, dp_int, d2p_int = em_plasma(T_g, tp[0], th, tp[1], tp[2], tp[3])
-    rho = RHO_GAMMA_PER_T4 * T_g**4 + rho_e - p_int + T_g * dp_int
+def rho_from_em(T_g: float, T_nu: np.ndarray, em) -> float:
+    """Energy density of photons, e+-, the QED correction (rho_int = -P + T dP/dT) and the neutrinos."""
+    rho = RHO_GAMMA_PER_T4 * T_g**4 + em[0] - em[3] + T_g * em[4]
     for a in range(3):
         rho += RHO_NU_PER_T4 * T_nu[a] ** 4
     return rho
+
+
+@njit(cache=True)
+def rho_standard(T_g: float, T_nu: np.ndarray, th: np.ndarray, tp: np.ndarray) -> float:
+    """Energy density of photons, e+-, the QED correction and the neutrinos [MeV^4]."""
+    return rho_from_em(T_g, T_nu, em_plasma(T_g, tp[0], th, tp[1], tp[2], tp[3]))
 
 
 @njit(cache=True)
@@ -254,31 +261,20 @@ def _derivs(
     rho_n1: float,
     s_g: float,
     s_nu: np.ndarray,
-    has_n: bool,
-    q: np.ndarray,
-    w: np.ndarray,
-    np_: np.ndarray,
-    gt: np.ndarray,
-    ln_gamma: np.ndarray,
-    rho_m0_over_tcmb3: float,
-    th: np.ndarray,
-    tp: np.ndarray,
-    mt: np.ndarray,
-    rp: np.ndarray,
+    ctx,
     out: np.ndarray,
 ) -> None:
     """d/dx of y = [a T_g, a T_e, a T_mu, a T_tau, ln t, E_cond] (comoving temperatures: constant under free
     redshift), with rho_N linear over the step, comoving sources s (energy per unit x) from the N step,
-    and the conduction through N evaluated here, implicitly (E_cond: its comoving energy, nu -> gamma)."""
+    and the conduction through N evaluated here, implicitly (E_cond: its comoving energy, nu -> gamma).
+    ctx = (has_n, q, w, np_, gt, ln_gamma, rho_m0_over_tcmb3, th, tp, mt, rp): see ``integrate``."""
+    has_n, q, w, np_, gt, ln_gamma, rho_m0_over_tcmb3, th, tp, mt, rp = ctx
     a = math.exp(x)
     T_g = y[0] / a
     T_nu = y[1:4] / a
     frac = (x - x0) / h if h > 0 else 0.0
     em = em_plasma(T_g, tp[0], th, tp[1], tp[2], tp[3])
-    rho = RHO_GAMMA_PER_T4 * T_g**4 + em[0] - em[3] + T_g * em[4]
-    for k in range(3):
-        rho += RHO_NU_PER_T4 * T_nu[k] ** 4
-    rho += rho_n0 + frac * (rho_n1 - rho_n0) + rho_m0_over_tcmb3 * T_g**3
+    rho = rho_from_em(T_g, T_nu, em) + rho_n0 + frac * (rho_n1 - rho_n0) + rho_m0_over_tcmb3 * T_g**3
     hubble = math.sqrt(8.0 * math.pi * rho / 3.0) / M_PL
     a4 = a**4
     q_nu = np.empty(3)
@@ -309,17 +305,7 @@ def _rosenbrock_step(
     rho_n1: float,
     s_g: float,
     s_nu: np.ndarray,
-    has_n: bool,
-    q: np.ndarray,
-    w: np.ndarray,
-    np_: np.ndarray,
-    gt: np.ndarray,
-    ln_gamma: np.ndarray,
-    rho_m: float,
-    th: np.ndarray,
-    tp: np.ndarray,
-    mt: np.ndarray,
-    rp: np.ndarray,
+    ctx,
     jac: np.ndarray,
     reuse: bool,
 ):
@@ -334,46 +320,25 @@ def _rosenbrock_step(
     f2 = np.empty(n)
     fx = np.empty(n)
     yp = np.empty(n)
-    _derivs(x, y, x, h, rho_n0, rho_n1, s_g, s_nu, has_n, q, w, np_, gt, ln_gamma, rho_m, th, tp, mt, rp, f0)
+    _derivs(x, y, x, h, rho_n0, rho_n1, s_g, s_nu, ctx, f0)
     if not reuse:
         jac[:, :] = 0.0
     for col in range(4 if not reuse else 0):
         yp[:] = y
         delta = 1e-7 * y[col]
         yp[col] += delta
-        _derivs(x, yp, x, h, rho_n0, rho_n1, s_g, s_nu, has_n, q, w, np_, gt, ln_gamma, rho_m, th, tp, mt, rp, f1)
+        _derivs(x, yp, x, h, rho_n0, rho_n1, s_g, s_nu, ctx, f1)
         for row in range(n):
             jac[row, col] = (f1[row] - f0[row]) / delta
     dxx = 1e-7 * h
-    _derivs(x + dxx, y, x, h, rho_n0, rho_n1, s_g, s_nu, has_n, q, w, np_, gt, ln_gamma, rho_m, th, tp, mt, rp, fx)
+    _derivs(x + dxx, y, x, h, rho_n0, rho_n1, s_g, s_nu, ctx, fx)
     tx = (fx - f0) / dxx
     wmat = np.eye(n) - h * d * jac
     k1 = np.linalg.solve(wmat, f0 + h * d * tx)
-    _derivs(
-        x + 0.5 * h,
-        y + 0.5 * h * k1,
-        x,
-        h,
-        rho_n0,
-        rho_n1,
-        s_g,
-        s_nu,
-        has_n,
-        q,
-        w,
-        np_,
-        gt,
-        ln_gamma,
-        rho_m,
-        th,
-        tp,
-        mt,
-        rp,
-        f1,
-    )
+    _derivs(x + 0.5 * h, y + 0.5 * h * k1, x, h, rho_n0, rho_n1, s_g, s_nu, ctx, f1)
     k2 = np.linalg.solve(wmat, f1 - k1) + k1
     y_new = y + h * k2
-    _derivs(x + h, y_new, x, h, rho_n0, rho_n1, s_g, s_nu, has_n, q, w, np_, gt, ln_gamma, rho_m, th, tp, mt, rp, f2)
+    _derivs(x + h, y_new, x, h, rho_n0, rho_n1, s_g, s_nu, ctx, f2)
     k3 = np.linalg.solve(wmat, f2 - e32 * (k2 - f1) - 2.0 * (k1 - f0) + h * d * tx)
     err = 0.0
     for k in range(4):
@@ -429,6 +394,7 @@ def integrate(
     s_nu = np.zeros(3)
     corrector_fraction = 1e-6
     jac = np.zeros((6, 6))
+    ctx = (has_n, q, w, np_, gt, ln_gamma, rho_m, th, tp, mt, rp)
     h_min = 1e-5 * h_max
     forced = 0
     slope = np.zeros(4)  # d ln T / dx of the last accepted step: predicts mid-step temperatures
@@ -463,9 +429,7 @@ def integrate(
             s_nu[k] = 0.0
         if has_n:
             s_nu[alpha] = (0.5 * lost_d + lost_s) * a4m / h
-        y_new, err = _rosenbrock_step(
-            x, y, h, rho_n0, rho_n1, s_g, s_nu, has_n, q, w, np_, gt, ln_gamma, rho_m, th, tp, mt, rp, jac, False
-        )
+        y_new, err = _rosenbrock_step(x, y, h, rho_n0, rho_n1, s_g, s_nu, ctx, jac, False)
         if has_n and abs(lost_d) + abs(lost_s) > corrector_fraction * rho_sm:
             # corrector: redo N with the predictor's mid-step temperatures and step time
             a_mid = math.exp(x + 0.5 * h)
@@ -476,9 +440,7 @@ def integrate(
             rho_n1 = rho_n_at(x + h, F_new, q, w, np_)
             s_g = 0.5 * lost_d * a4m / h
             s_nu[alpha] = (0.5 * lost_d + lost_s) * a4m / h
-            y_new, err = _rosenbrock_step(
-                x, y, h, rho_n0, rho_n1, s_g, s_nu, has_n, q, w, np_, gt, ln_gamma, rho_m, th, tp, mt, rp, jac, True
-            )
+            y_new, err = _rosenbrock_step(x, y, h, rho_n0, rho_n1, s_g, s_nu, ctx, jac, True)
         err /= rtol
         if err > 1.0 and h > h_min:
             h = max(h * max(0.2, 0.9 * err ** (-1.0 / 3.0)), h_min)
