@@ -139,7 +139,7 @@ def test_nonrelativistic_decays_match_the_fluid_treatment():
     # <p^2> of the frozen spectrum scales as a^-2: measure it at the hand-off from the bins' shape
     from ndpcosmo.background.solver import _momentum_grid
 
-    q, W = _momentum_grid(40)
+    q, W = _momentum_grid(24)
     T_kin0 = _quiet_abundance(model).handoff.T_kin_mev
     shape = 1 / (np.exp(q * 10.0 / T_kin0) + 1)
     p2_0 = np.sum(W * q**4 * shape) / np.sum(W * q**2 * shape) * 10.0**2  # <p^2> at a = 1 [MeV^2]

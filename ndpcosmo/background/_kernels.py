@@ -153,13 +153,15 @@ def _fermi_dirac(e_over_t: float) -> float:
 
 
 @njit(cache=True)
-def rho_n_at(x: float, F: np.ndarray, q: np.ndarray, w: np.ndarray, np_: np.ndarray) -> float:
-    """rho_N [MeV^4] at x for occupations F. np_ = [T_h, M, width, g_N, alpha]."""
+def rho_n_at(x: float, F: np.ndarray, q: np.ndarray, w: np.ndarray, np_: np.ndarray, slaved: np.ndarray) -> float:
+    """rho_N [MeV^4] at x for occupations F, leaving out the ``slaved`` bins. np_ = [T_h, M, width, g_N, alpha]."""
     T_h, M, g_N = np_[0], np_[1], np_[3]
     scale = T_h * math.exp(-x)
     pref = g_N / (2.0 * math.pi**2) * scale**3
     total = 0.0
     for j in range(q.size):
+        if slaved[j]:
+            continue
         p = q[j] * scale
         total += w[j] * q[j] ** 2 * math.sqrt(p * p + M * M) * F[j]
     return pref * total
@@ -177,38 +179,6 @@ def gamma_scattering(T_g: float, gt: np.ndarray, ln_gamma: np.ndarray) -> float:
 
 
 @njit(cache=True)
-def conduction(
-    x: float,
-    T_g: float,
-    T_a: float,
-    q: np.ndarray,
-    w: np.ndarray,
-    np_: np.ndarray,
-    gt: np.ndarray,
-    ln_gamma: np.ndarray,
-    hubble: float,
-) -> float:
-    """Energy per volume per time [MeV^5] that N carries from nu_a to the photon plasma while it relaxes
-    towards two different targets (scatterings: FD at T_a; decays/inverse decays: FD at (T_g+T_a)/2):
-    the steady part of the two-channel solution, 1/2 sum_j (a b/(a + b)) E (B_j - A_j) n_j-weights."""
-    T_h, M, width, g_N = np_[0], np_[1], np_[2], np_[3]
-    b = gamma_scattering(T_g, gt, ln_gamma)
-    # a b/(a+b) <= min(width, b): below 1e-6 H the flux moves < 1e-6 of N's energy per Hubble time
-    if min(b, width) < 1e-6 * hubble:
-        return 0.0
-    scale = T_h * math.exp(-x)
-    pref = g_N / (2.0 * math.pi**2) * scale**3
-    T_id = 0.5 * (T_g + T_a)
-    total = 0.0
-    for j in range(q.size):
-        p = q[j] * scale
-        E = math.sqrt(p * p + M * M)
-        a = width * M / E
-        total += w[j] * q[j] ** 2 * E * (a * b / (a + b)) * (_fermi_dirac(E / T_a) - _fermi_dirac(E / T_id))
-    return 0.5 * pref * total
-
-
-@njit(cache=True)
 def n_step(
     x: float,
     h: float,
@@ -221,12 +191,13 @@ def n_step(
     w: np.ndarray,
     np_: np.ndarray,
     F_new: np.ndarray,
+    slaved: np.ndarray,
 ) -> tuple[float, float]:
     """Advance the N occupations over dt with the temperatures frozen (exact two-channel relaxation):
     dF/dt = -a (F - A) - b (F - B), decays/inverse decays (a = Gamma M/E, A = FD at (T_g + T_a)/2) and
     scatterings (b, B = FD at T_a), at the mid-step momenta. The change of F is shared between the
     channels as a/(a+b) and b/(a+b); the steady flux through N between the two targets is the
-    ``conduction`` term of the temperature equations. Returns the physical energy densities [MeV^4]
+    conduction term of ``n_coupling``. Returns the physical energy densities [MeV^4]
     N lost through decays/inverse decays and through scatterings (positive: N lost energy)."""
     T_h, M, width, g_N = np_[0], np_[1], np_[2], np_[3]
     scale = T_h * math.exp(-(x + 0.5 * h))
@@ -240,7 +211,7 @@ def n_step(
         a = width * M / E
         b = gamma_sc
         lam = a + b
-        if lam <= 0.0:
+        if lam <= 0.0 or slaved[j]:
             F_new[j] = F[j]
             continue
         f_star = (a * _fermi_dirac(E / T_id) + b * _fermi_dirac(E / T_a)) / lam
@@ -249,6 +220,82 @@ def n_step(
         lost_decay -= weight * a
         lost_scat -= weight * b
     return lost_decay, lost_scat
+
+
+@njit(cache=True)
+def n_coupling(
+    x: float,
+    T_g: float,
+    T_a: float,
+    hubble: float,
+    q: np.ndarray,
+    w: np.ndarray,
+    np_: np.ndarray,
+    gt: np.ndarray,
+    ln_gamma: np.ndarray,
+    slaved: np.ndarray,
+    any_slaved: bool,
+    tc: np.ndarray,
+):
+    """One pass over the N bins for the temperature equations (evaluated with ``hubble``).
+
+    Conduction: while N relaxes towards two different targets (scatterings: FD at T_a; decays/inverse
+    decays: FD at (T_g + T_a)/2) it carries energy from nu_a to the photons at the rate of the steady
+    part of the two-channel solution, 1/2 sum_j weight_j E_j a b/(a + b) (B_j - A_j) (skipped when
+    min(a, b) < 1e-6 H).
+    Tight coupling: bins with a + b > 1e4 H sit on their target f*(T_g, T_a); their energy balance
+    d rho_j/dt = -3 H (rho_j + P_j) - Q_j gives the energy they hand to the photons and to nu_a as linear
+    functions of dT_g/dt and dT_a/dt, tc: Q_gamma = tc0 + tc1 dT_g/dt + tc2 dT_a/dt, Q_nu = tc3 + ...,
+    shared between the channels as a/(2 lam) and (a/2 + b)/lam (the T_g dependence of b is neglected).
+    Returns (rho of the tightly coupled bins, conduction flux)."""
+    T_h, M, width, g_N = np_[0], np_[1], np_[2], np_[3]
+    b = gamma_scattering(T_g, gt, ln_gamma)
+    conduct = min(b, width) >= 1e-6 * hubble
+    for k in range(6):
+        tc[k] = 0.0
+    if not conduct and not any_slaved:
+        return 0.0, 0.0
+    scale = T_h * math.exp(-x)
+    pref = g_N / (2.0 * math.pi**2) * scale**3
+    T_id = 0.5 * (T_g + T_a)
+    rho = 0.0
+    flux = 0.0
+    for j in range(q.size):
+        if not (conduct or slaved[j]):
+            continue
+        p = q[j] * scale
+        E = math.sqrt(p * p + M * M)
+        a = width * M / E
+        lam = a + b
+        A = _fermi_dirac(E / T_id)
+        B = _fermi_dirac(E / T_a)
+        weight = pref * w[j] * q[j] ** 2
+        if conduct:
+            flux += 0.5 * weight * E * (a * b / lam) * (B - A)
+        if not slaved[j]:
+            continue
+        f = (a * A + b * B) / lam
+        rho_j = weight * E * f
+        p_j = weight * p * p / (3.0 * E) * f
+        rho += rho_j
+        dA = A * (1.0 - A) * E / (T_id * T_id)
+        dB = B * (1.0 - B) * E / (T_a * T_a)
+        df_dg = (a / lam) * 0.5 * dA
+        df_da = (a / lam) * 0.5 * dA + (b / lam) * dB
+        df_dE = -(a / lam) * A * (1.0 - A) / T_id - (b / lam) * B * (1.0 - B) / T_a - a * b / (E * lam * lam) * (A - B)
+        drho_dx = weight * (-p * p / E) * (f + E * df_dE)
+        q0 = -hubble * drho_dx - 3.0 * hubble * p_j
+        qg = -weight * E * df_dg
+        qa = -weight * E * df_da
+        c_g = 0.5 * a / lam
+        c_n = (0.5 * a + b) / lam
+        tc[0] += c_g * q0
+        tc[1] += c_g * qg
+        tc[2] += c_g * qa
+        tc[3] += c_n * q0
+        tc[4] += c_n * qg
+        tc[5] += c_n * qa
+    return rho, flux
 
 
 @njit(cache=True)
@@ -267,33 +314,61 @@ def _derivs(
     """d/dx of y = [a T_g, a T_e, a T_mu, a T_tau, ln t, E_cond] (comoving temperatures: constant under free
     redshift), with rho_N linear over the step, comoving sources s (energy per unit x) from the N step,
     and the conduction through N evaluated here, implicitly (E_cond: its comoving energy, nu -> gamma).
-    ctx = (has_n, q, w, np_, gt, ln_gamma, rho_m0_over_tcmb3, th, tp, mt, rp): see ``integrate``."""
-    has_n, q, w, np_, gt, ln_gamma, rho_m0_over_tcmb3, th, tp, mt, rp = ctx
+    ctx = (has_n, q, w, np_, gt, ln_gamma, rho_m0_over_tcmb3, th, tp, mt, rp, slaved, any_slaved): see
+    ``integrate``; y[6], y[7] accumulate the comoving energy the tightly coupled bins give to gamma, nu_a."""
+    has_n, q, w, np_, gt, ln_gamma, rho_m0_over_tcmb3, th, tp, mt, rp, slaved, any_slaved = ctx
     a = math.exp(x)
     T_g = y[0] / a
     T_nu = y[1:4] / a
     frac = (x - x0) / h if h > 0 else 0.0
     em = em_plasma(T_g, tp[0], th, tp[1], tp[2], tp[3])
     rho = rho_from_em(T_g, T_nu, em) + rho_n0 + frac * (rho_n1 - rho_n0) + rho_m0_over_tcmb3 * T_g**3
-    hubble = math.sqrt(8.0 * math.pi * rho / 3.0) / M_PL
+    alpha = int(np_[4])
+    tc = np.zeros(6)
+    flux = 0.0
+    if has_n:
+        # the N bins' conduction flux and tightly coupled bins, evaluated with the expansion rate of the
+        # rest and rescaled (the H-proportional parts are linear in H; the flux is not, to first order)
+        hubble0 = math.sqrt(8.0 * math.pi * rho / 3.0) / M_PL
+        rho_s, flux = n_coupling(x, T_g, T_nu[alpha], hubble0, q, w, np_, gt, ln_gamma, slaved, any_slaved[0], tc)
+        rho += rho_s
+        hubble = math.sqrt(8.0 * math.pi * rho / 3.0) / M_PL
+        tc[0] *= hubble / hubble0
+        tc[3] *= hubble / hubble0
+    else:
+        hubble = math.sqrt(8.0 * math.pi * rho / 3.0) / M_PL
     a4 = a**4
     q_nu = np.empty(3)
     for k in range(3):
         q_nu[k] = s_nu[k] * hubble / a4
-    q_g = s_g * hubble / a4
-    flux = 0.0
-    if has_n:
-        alpha = int(np_[4])
-        flux = conduction(x, T_g, T_nu[alpha], q, w, np_, gt, ln_gamma, hubble)
-        q_g += flux
-        q_nu[alpha] -= flux
+    q_g = s_g * hubble / a4 + flux
+    q_nu[alpha] -= flux
     rates = np.empty(4)
     temperature_rates_em(T_g, T_nu, hubble, q_g, q_nu, em, mt, rp, rates)
+    q_sg = 0.0
+    q_sn = 0.0
+    if has_n and any_slaved[0]:
+        # dT/dt = dT0/dt + Q_s/C with Q_s linear in dT/dt: a 2 x 2 system for T_g and T_a
+        c_g = 4.0 * RHO_GAMMA_PER_T4 * T_g**3 + em[2] + T_g * em[5]
+        c_a = 4.0 * RHO_NU_PER_T4 * T_nu[alpha] ** 3
+        m11 = 1.0 - tc[1] / c_g
+        m12 = -tc[2] / c_g
+        m21 = -tc[4] / c_a
+        m22 = 1.0 - tc[5] / c_a
+        r1 = rates[0] + tc[0] / c_g
+        r2 = rates[1 + alpha] + tc[3] / c_a
+        det = m11 * m22 - m12 * m21
+        rates[0] = (r1 * m22 - m12 * r2) / det
+        rates[1 + alpha] = (m11 * r2 - m21 * r1) / det
+        q_sg = tc[0] + tc[1] * rates[0] + tc[2] * rates[1 + alpha]
+        q_sn = tc[3] + tc[4] * rates[0] + tc[5] * rates[1 + alpha]
     out[0] = a * (rates[0] / hubble + T_g)
     for k in range(3):
         out[1 + k] = a * (rates[1 + k] / hubble + T_nu[k])
     out[4] = math.exp(-y[4]) / hubble  # d ln t / dx
     out[5] = a4 * flux / hubble
+    out[6] = a4 * q_sg / hubble
+    out[7] = a4 * q_sn / hubble
 
 
 @njit(cache=True)
@@ -368,6 +443,7 @@ def integrate(
     mt: np.ndarray,
     rp: np.ndarray,
     max_steps: int,
+    tight_coupling: bool,
 ):
     """Split integrator from x = 0 until T_gamma = T_end (see ``solver``). y0 = [T_g, T_e, T_mu, T_tau, ln t]
     at x = 0 (a = 1). Returns the accepted steps: x, y = [a T_g, a T_e, a T_mu, a T_tau, ln t], F, the
@@ -380,7 +456,7 @@ def integrate(
     acc = np.empty((max_steps, 5))
     alpha = int(np_[4])
     x = 0.0
-    y = np.zeros(6)
+    y = np.zeros(8)
     y[:5] = y0
     F = F0.copy()
     E = np.zeros(5)
@@ -392,11 +468,14 @@ def integrate(
     h = 1e-3
     F_new = np.empty(nb)
     s_nu = np.zeros(3)
-    corrector_fraction = 1e-6
-    jac = np.zeros((6, 6))
-    ctx = (has_n, q, w, np_, gt, ln_gamma, rho_m, th, tp, mt, rp)
+    corrector_fraction = 1e-5
+    jac = np.zeros((8, 8))
+    slaved = np.zeros(nb, dtype=np.bool_)  # tightly coupled bins: F follows its target (``n_coupling``)
+    any_slaved = np.zeros(1, dtype=np.bool_)
+    ctx = (has_n, q, w, np_, gt, ln_gamma, rho_m, th, tp, mt, rp, slaved, any_slaved)
     h_min = 1e-5 * h_max
     forced = 0
+    no_mask = np.zeros(nb, dtype=np.bool_)
     slope = np.zeros(4)  # d ln T / dx of the last accepted step: predicts mid-step temperatures
     n_hubble = 2.0  # -d ln H / dx of the last accepted step (2 for radiation): gives the step's dt
     hubble_prev = 0.0
@@ -407,8 +486,9 @@ def integrate(
         T_g = y[0] / a_now
         T_nu = y[1:4] / a_now
         rho_sm = rho_standard(T_g, T_nu, th, tp) + rho_m * T_g**3
-        rho_n0 = rho_n_at(x, F, q, w, np_) if has_n else 0.0
-        hubble = math.sqrt(8.0 * math.pi * (rho_sm + rho_n0) / 3.0) / M_PL
+        rho_n0 = rho_n_at(x, F, q, w, np_, slaved) if has_n else 0.0
+        rho_all = rho_n_at(x, F, q, w, np_, no_mask) if has_n else 0.0
+        hubble = math.sqrt(8.0 * math.pi * (rho_sm + rho_all) / 3.0) / M_PL
         lost_d = 0.0
         lost_s = 0.0
         rho_n1 = 0.0
@@ -417,8 +497,10 @@ def integrate(
             T_gm = T_g * math.exp(0.5 * h * slope[0])
             T_am = T_nu[alpha] * math.exp(0.5 * h * slope[1 + alpha])
             dt = math.expm1(n_hubble * h) / (n_hubble * hubble)
-            lost_d, lost_s = n_step(x, h, dt, T_gm, T_am, gamma_scattering(T_gm, gt, ln_gamma), F, q, w, np_, F_new)
-            rho_n1 = rho_n_at(x + h, F_new, q, w, np_)
+            lost_d, lost_s = n_step(
+                x, h, dt, T_gm, T_am, gamma_scattering(T_gm, gt, ln_gamma), F, q, w, np_, F_new, slaved
+            )
+            rho_n1 = rho_n_at(x + h, F_new, q, w, np_, slaved)
             # resolve the injection in time: N may give at most max_frac of the radiation energy per step
             if abs(lost_d) + abs(lost_s) > max_frac * rho_sm and h > 1e-8:
                 h *= 0.5
@@ -436,8 +518,10 @@ def integrate(
             T_gm = math.sqrt(y[0] * y_new[0]) / a_mid
             T_am = math.sqrt(y[1 + alpha] * y_new[1 + alpha]) / a_mid
             dt = math.exp(y_new[4]) - math.exp(y[4])
-            lost_d, lost_s = n_step(x, h, dt, T_gm, T_am, gamma_scattering(T_gm, gt, ln_gamma), F, q, w, np_, F_new)
-            rho_n1 = rho_n_at(x + h, F_new, q, w, np_)
+            lost_d, lost_s = n_step(
+                x, h, dt, T_gm, T_am, gamma_scattering(T_gm, gt, ln_gamma), F, q, w, np_, F_new, slaved
+            )
+            rho_n1 = rho_n_at(x + h, F_new, q, w, np_, slaved)
             s_g = 0.5 * lost_d * a4m / h
             s_nu[alpha] = (0.5 * lost_d + lost_s) * a4m / h
             y_new, err = _rosenbrock_step(x, y, h, rho_n0, rho_n1, s_g, s_nu, ctx, jac, True)
@@ -456,11 +540,33 @@ def integrate(
         if has_n:
             F[:] = F_new
             d_cond = y_new[5] - y[5]
-            E[0] += 0.5 * lost_d * a4m + d_cond
-            E[alpha + 1] += (0.5 * lost_d + lost_s) * a4m - d_cond
-            E[4] += (lost_d + lost_s) * a4m
+            d_sg = y_new[6] - y[6]
+            d_sn = y_new[7] - y[7]
+            E[0] += 0.5 * lost_d * a4m + d_cond + d_sg
+            E[alpha + 1] += (0.5 * lost_d + lost_s) * a4m - d_cond + d_sn
+            E[4] += (lost_d + lost_s) * a4m + d_sg + d_sn
         x += h
         y = y_new
+        if has_n:
+            # tightly coupled bins sit on their target; decide which are tightly coupled for the next step
+            a_now = math.exp(x)
+            T_g_end = y[0] / a_now
+            T_a_end = y[1 + alpha] / a_now
+            b_end = gamma_scattering(T_g_end, gt, ln_gamma)
+            scale = np_[0] * math.exp(-x)
+            any_slaved[0] = False
+            for j in range(nb):
+                p = q[j] * scale
+                E_j = math.sqrt(p * p + np_[1] * np_[1])
+                a_j = np_[2] * np_[1] / E_j
+                lam = a_j + b_end
+                if slaved[j]:
+                    F[j] = (
+                        a_j * _fermi_dirac(E_j / (0.5 * (T_g_end + T_a_end))) + b_end * _fermi_dirac(E_j / T_a_end)
+                    ) / lam
+                # tight coupling when the rates exceed H by 1e4 (N then lags its target by < 1e-4)
+                slaved[j] = tight_coupling and lam > 1e4 * hubble
+                any_slaved[0] = any_slaved[0] or slaved[j]
         xs[count] = x
         ys[count] = y[:5]
         Fs[count] = F

@@ -334,10 +334,11 @@ def solve(
     model: DipolePortal | None,
     abundance: Abundance | None,
     cosmology: Cosmology | None = None,
-    n_bins: int = 40,
+    n_bins: int = 24,
     rtol: float = 1e-7,
     h_max: float = 0.05,
     max_injection_fraction: float = 0.02,
+    tight_coupling: bool = True,
 ) -> ThermalHistory:
     """Integrate the thermal history from the hand-off to recombination; ``model=None`` is the SM.
 
@@ -371,7 +372,7 @@ def solve(
         ln_gamma = np.array([-700.0, -700.0])
         T_lo = np.inf
     rho0 = _kernels.rho_standard(T_h, np.full(3, T_h), th, tp) + rho_m0 * T_h**3
-    rho0 += _kernels.rho_n_at(0.0, F0, q, W, np_) if model is not None else 0.0
+    rho0 += _kernels.rho_n_at(0.0, F0, q, W, np_, np.zeros(n_bins, dtype=bool)) if model is not None else 0.0
     h0 = math.sqrt(8 * math.pi * rho0 / 3) / c.M_PL_MEV
     y0 = np.array([T_h, T_h, T_h, T_h, math.log(1.0 / (2.0 * h0))])
     gt = np.array([lnT[0], lnT[1] - lnT[0], T_lo])
@@ -394,6 +395,7 @@ def solve(
         mt,
         rp,
         200_000,
+        tight_coupling,
     )
     if count >= 200_000 or not np.all(np.isfinite(ys[:count])):
         raise SolverError("background", model, "the integrator did not reach recombination")
