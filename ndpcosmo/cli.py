@@ -114,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _abundance(args)
         if args.command == "history":
             return _history(args)
+    except BrokenPipeError:  # output piped into e.g. head: not an error
+        return 0
     except ValueError as exc:
         print(f"ndpcosmo: error: {exc}", file=sys.stderr)
         return 2

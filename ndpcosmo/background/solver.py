@@ -337,7 +337,7 @@ def solve(
     n_bins: int = 24,
     rtol: float = 1e-7,
     h_max: float = 0.05,
-    max_injection_fraction: float = 0.02,
+    max_injection_fraction: float = 0.005,
     tight_coupling: bool = True,
 ) -> ThermalHistory:
     """Integrate the thermal history from the hand-off to recombination; ``model=None`` is the SM.
@@ -345,7 +345,7 @@ def solve(
     Method: Lie splitting per step in x = ln a. (1) The N occupations relax exactly over the step with
     the temperatures frozen (two-channel exponential solution), giving the energy N loses to decays and
     to scatterings; a step is halved if that exceeds ``max_injection_fraction`` of the SM energy
-    density, so that injections are resolved in time. (2) The temperatures and t advance with an
+    density (0.5 % by default), so that injections are resolved in time. (2) The temperatures and t advance with an
     adaptive Rosenbrock method (Shampine & Reichelt's ode23s pair, relative tolerance ``rtol``) with
     that energy injected at a constant comoving rate over the step (half to photons and half to nu_a for
     decays; scatterings to nu_a): the comoving energy balance is exact by construction.
