@@ -1,0 +1,23 @@
+"""``ndpcosmo.run`` chains the stages and records provenance."""
+
+from __future__ import annotations
+
+import pytest
+
+import ndpcosmo
+from ndpcosmo import Cosmology, DipolePortal, Precision, run
+from ndpcosmo.background import solve as solve_history
+from ndpcosmo.production import solve as solve_abundance
+
+
+def test_run_chains_the_stages():
+    model = DipolePortal(5.0, 1e-10, T_RH_mev=500.0)
+    result = run(model, Cosmology(), Precision())
+    # the chain gives what the stages give when called alone
+    abundance = solve_abundance(model)
+    assert result.abundance.Y_N_relic == pytest.approx(abundance.Y_N_relic, rel=1e-12)
+    history = solve_history(model, abundance)
+    assert result.history.neff_cmb == pytest.approx(history.neff_cmb, rel=1e-12)
+    assert set(result.timings_s) == {"production", "background"}
+    assert result.version == ndpcosmo.__version__
+    assert result.model is model
