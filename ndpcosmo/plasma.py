@@ -52,7 +52,7 @@ def _momentum_nodes(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, w
 
 
-def _occupation(e_over_t: np.ndarray, fermion: bool) -> np.ndarray:
+def occupation(e_over_t: np.ndarray, fermion: bool) -> np.ndarray:
     """Fermi-Dirac or Bose-Einstein occupation, written with exp(-E/T) so that it cannot overflow."""
     boltzmann = np.exp(-e_over_t)
     return boltzmann / (1.0 + boltzmann) if fermion else boltzmann / -np.expm1(-e_over_t)
@@ -66,7 +66,7 @@ def _phase_space(T_mev, mass_mev, fermion: bool):
     z = m / T
     x, w = _momentum_nodes(z)
     e = np.sqrt(x**2 + z[..., None] ** 2)
-    return T, x, w, e, _occupation(e, fermion)
+    return T, x, w, e, occupation(e, fermion)
 
 
 def equilibrium(T_mev, mass_mev, g: float, fermion: bool) -> dict[str, np.ndarray]:

@@ -6,10 +6,10 @@ eqs. 2.12-2.13, 3.2), with the neutrino flavours kept separate and an external e
               / [drho_g/dT_g + drho_e/dT_g + T_g d^2P_int/dT_g^2],
     dT_a/dt = -H T_a + (drho_a/dt + Q_a) / (drho_nu/dT)|_{T_a},    a = e, mu, tau,
 with rho_nu = 7 pi^2 T^4 / 120 per flavour (nu + nubar), Q_g and Q_a the energy injected per volume and
-time into the plasma and into flavour a. Energy exchange into flavour a (``neutrino_rates``):
-    drho_a/dt = (G_F^2/pi^5) { f_a 128 [X_a a(z_g) + Y_a a_Y(z_g)] T_g^9 - f_a 128 [X_a a(z_a) + ...] T_a^9
-                + f_s 4 X_a 56 T_g^4 T_a^4 (T_g - T_a) [1 + (Y_a/X_a) b_Y/b_X...] (mass factors at T_g)
-                + sum_{b != a} F(T_b, T_a) },
+time into the plasma and into flavour a. Energy exchange into flavour a (``neutrino_rates``), with the
+mass factors a(z), b(z) at z = m_e/T:
+    drho_a/dt = (G_F^2/pi^5) { 128 f_a ([X_a a_X + Y_a a_Y](z_g) T_g^9 - [X_a a_X + Y_a a_Y](z_a) T_a^9)
+                + 224 f_s [X_a b_X + Y_a b_Y](z_g) T_g^4 T_a^4 (T_g - T_a) + sum_{b != a} F(T_b, T_a) },
     F(T_1, T_2) = 32 f_a (T_1^9 - T_2^9) + 56 f_s T_1^4 T_2^4 (T_1 - T_2),
 X_a = g_L^2 + g_R^2, Y_a = g_L g_R, g_L = +1/2 + s_W^2 (nu_e), -1/2 + s_W^2 (nu_mu, nu_tau), g_R = s_W^2,
 with the on-shell s_W^2 = 1 - m_W^2/m_Z^2.
@@ -24,6 +24,7 @@ from scipy.interpolate import CubicSpline
 
 from .. import constants as c
 from . import neutrino_rates as nr
+from ._kernels import RHO_GAMMA_PER_T4, RHO_NU_PER_T4
 from .thermo import em_plasma
 
 SIN2_W = 1.0 - (c.M_W_MEV / c.M_Z_MEV) ** 2
@@ -31,8 +32,6 @@ G_L = np.array([0.5 + SIN2_W, -0.5 + SIN2_W, -0.5 + SIN2_W])
 G_R = np.array([SIN2_W, SIN2_W, SIN2_W])
 X_COUPLING = G_L**2 + G_R**2
 Y_COUPLING = G_L * G_R
-RHO_NU_PER_T4 = 7.0 * np.pi**2 / 120.0
-RHO_GAMMA_PER_T4 = np.pi**2 / 15.0
 
 
 @functools.lru_cache(maxsize=1)

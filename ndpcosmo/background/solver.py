@@ -41,6 +41,7 @@ from scipy.integrate import solve_ivp
 from scipy.special import roots_genlaguerre
 
 from .. import constants as c
+from .. import plasma
 from ..errors import SolverError
 from ..model import Cosmology, DipolePortal
 from ..production import Abundance
@@ -119,20 +120,20 @@ def _initial_occupation(abundance: Abundance, q: np.ndarray, W: np.ndarray, g_N:
     hs = abundance.handoff
     M = abundance.model.mass_mev
     e0 = np.sqrt((q * hs.T_mev) ** 2 + M * M)
-    shape = _fermi_dirac(e0 / hs.T_kin_mev)
+    shape = _fd(e0 / hs.T_kin_mev)
     n_shape = g_N / (2 * np.pi**2) * hs.T_mev**3 * np.sum(W * q**2 * shape)
     return shape * (hs.n_N_mev3 / n_shape if n_shape > 0 else 0.0)
+
+
+def _fd(e_over_t: np.ndarray) -> np.ndarray:
+    """Fermi-Dirac occupation at E/T."""
+    return plasma.occupation(e_over_t, True)
 
 
 def _kinematics(x: float, q: np.ndarray, T_h: float, M: float, g_N: float):
     """Physical momenta, energies and the phase-space prefactor g/(2 pi^2) (T_h e^{-x})^3 at x = ln(a/a_h)."""
     p = q * T_h * math.exp(-x)
     return p, np.sqrt(p * p + M * M), g_N / (2 * np.pi**2) * T_h**3 * math.exp(-3 * x)
-
-
-def _fermi_dirac(e_over_t: np.ndarray) -> np.ndarray:
-    b = np.exp(-e_over_t)
-    return b / (1.0 + b)
 
 
 def solve_reference(
@@ -181,10 +182,10 @@ def solve_reference(
             p, E, pref = _kinematics(x, q, T_h, M, g_N)
             rho += pref * np.sum(W * q**2 * E * F)
             T_a = T_nu[alpha]
-            f_id = _fermi_dirac(E / (0.5 * (T_g + T_a)))
+            f_id = _fd(E / (0.5 * (T_g + T_a)))
             decay = width * M / E * (F - f_id)
             gamma_sc = float(rate(np.array(T_g))) if T_g > T_table_min else 0.0
-            scat = gamma_sc * (F - _fermi_dirac(E / T_a))
+            scat = gamma_sc * (F - _fd(E / T_a))
             dF = -(decay + scat)
             q_decay = pref * np.sum(W * q**2 * E * decay)
             q_scat = pref * np.sum(W * q**2 * E * scat)

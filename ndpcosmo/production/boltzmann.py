@@ -227,7 +227,7 @@ def solve(
     T = np.exp(lnT)
     k, gamma_prod_over_h, ln_yeq = relaxation_terms(T, model, production_rate(model, table), sm)
     g_s = sm.g_s(T)
-    s = 2.0 * np.pi**2 / 45.0 * g_s * T**3
+    s = sm.entropy_density(T)
     y_eq = np.exp(ln_yeq)
     start_in_equilibrium = model.T_RH_mev is None or model.T_RH_mev > precision.T_max_mev
     y0 = y_eq[0] if start_in_equilibrium else 0.0
