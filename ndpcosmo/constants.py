@@ -74,3 +74,25 @@ T_EW_MEV: float = 159.5e3
 # --- mathematical constants ---------------------------------------------------------------------
 ZETA3: float = 1.2020569031595942
 """Riemann zeta(3)."""
+
+# --- nuclear physics (CODATA 2018; AME2020 for nuclide masses, in ndpcosmo.bbn.nuclides) ----------
+AMU_MEV: float = 931.49410242
+"""Atomic mass unit m_u c^2 [MeV] (CODATA 2018)."""
+AVOGADRO_PER_MOL: float = 6.02214076e23
+"""Avogadro constant N_A [mol^-1] (exact, SI 2019)."""
+
+# --- nucleons and the weak n <-> p rates (used by ndpcosmo.bbn.weak) --------------------------------
+M_N_MEV: float = 939.56542052
+"""Neutron mass [MeV] (CODATA 2018)."""
+M_P_MEV: float = 938.27208816
+"""Proton mass [MeV] (CODATA 2018)."""
+Q_NP_MEV: float = M_N_MEV - M_P_MEV
+"""Neutron-proton mass difference Q = m_n - m_p = 1.29333236 MeV (CODATA 2018 masses)."""
+G_A: float = 1.2754
+"""Nucleon axial coupling g_A = -lambda (PDG 2024, "n" listing: lambda = g_A/g_V = -1.2754(13))."""
+MU_P_NUCLEAR: float = 2.79284734463
+"""Proton magnetic moment in nuclear magnetons (CODATA 2018); anomalous moment kappa_p = mu_p - 1."""
+MU_N_NUCLEAR: float = -1.91304273
+"""Neutron magnetic moment in nuclear magnetons (CODATA 2018); anomalous moment kappa_n = mu_n."""
+R_P_FM: float = 0.8414
+"""Proton rms charge radius [fm] (CODATA 2018); enters the Fermi function of beta decay."""
