@@ -9,7 +9,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from .model import FLAVOURS, NATURES, DipolePortal
+from .model import FLAVOURS, NATURES, Cosmology, DipolePortal
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,6 +44,17 @@ def _build_parser() -> argparse.ArgumentParser:
     hi.add_argument("--flavour", choices=FLAVOURS, default="mu")
     hi.add_argument("--json", action="store_true", help="print a JSON object")
     hi.add_argument("--plot", metavar="FILE", help="write a plot of T_gamma/T_nu, rho_N/rho_gamma and N_eff")
+    bb = sub.add_parser("bbn", help="primordial abundances: the SM (plus Delta N_eff) or with N")
+    bb.add_argument("--omega-b", type=float, default=0.02242, metavar="OMB", help="Omega_b h^2 (default 0.02242)")
+    bb.add_argument("--tau-n", type=float, default=879.4, metavar="S", help="neutron lifetime [s] (default 879.4)")
+    bb.add_argument("--dneff", type=float, default=0.0, metavar="DN", help="extra free-streaming Delta N_eff")
+    bb.add_argument("--mass", type=float, metavar="MEV", help="N mass M_N [MeV] (omit for the SM)")
+    bb.add_argument("--mu", type=float, metavar="MUB", help="transition moment [Bohr magnetons]")
+    bb.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV]")
+    bb.add_argument("--nature", choices=NATURES, default="dirac")
+    bb.add_argument("--flavour", choices=FLAVOURS, default="mu")
+    bb.add_argument("--network", choices=("key", "extended"), default="key", help="nuclear network")
+    bb.add_argument("--json", action="store_true", help="print a JSON object")
     return parser
 
 
@@ -106,6 +117,33 @@ def _history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bbn(args: argparse.Namespace) -> int:
+    from . import background, production
+    from .bbn import solve as solve_bbn
+
+    if args.dneff < -3.0 or args.dneff > 10.0:
+        raise ValueError(f"--dneff = {args.dneff}: allowed range [-3, 10]")
+    cosmology = Cosmology(omega_b=args.omega_b, tau_n_s=args.tau_n)
+    if (args.mass is None) != (args.mu is None):
+        raise ValueError("bbn with N needs both --mass and --mu (neither for the Standard Model)")
+    model = None
+    if args.mass is not None:
+        model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
+    summary: dict[str, object] = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        abundance = production.solve(model) if model is not None else None
+        history = background.solve(model, abundance, cosmology)
+        result = solve_bbn(history, cosmology, network=args.network, delta_neff=args.dneff)
+    for w in caught:
+        print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
+    if abundance is not None:
+        summary.update(abundance.summary())
+    summary.update(result.summary())
+    _print_summary(summary, args.json)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ndpcosmo`` console script."""
     args = _build_parser().parse_args(argv)
@@ -114,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _abundance(args)
         if args.command == "history":
             return _history(args)
+        if args.command == "bbn":
+            return _bbn(args)
     except BrokenPipeError:  # output piped into e.g. head: not an error
         return 0
     except ValueError as exc:

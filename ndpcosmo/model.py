@@ -175,6 +175,11 @@ class Precision:
         happens at T_start / 2.
     T_max_mev: the highest temperature followed [MeV], in [1e3, 1e7] (the SM tabulation and the
         rate table end at 10 TeV).
+    bbn_network: "key" (9 nuclides, the 12 key reactions and three for 6Li) or "extended" (12
+        nuclides, 45 reactions).
+    bbn_rtol: relative tolerance of the BBN integration, in [1e-8, 1e-3].
+    bbn_errors: propagate the nuclear-rate uncertainties to the abundances (one extra network run
+        per uncertain reaction).
     """
 
     abundance_rtol: float = 1e-5
@@ -183,6 +188,9 @@ class Precision:
     rate_quadrature_nodes: int = 64
     T_handoff_mev: float = 10.0
     T_max_mev: float = 1e7
+    bbn_network: str = "key"
+    bbn_rtol: float = 1e-5
+    bbn_errors: bool = True
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -210,6 +218,11 @@ class Precision:
             "T_max_mev",
             _check_number("T_max_mev", self.T_max_mev, 1e3, 1e7, "the SM tabulation and rate table end at 10 TeV"),
         )
+        if self.bbn_network not in ("key", "extended"):
+            raise ValueError(f"bbn_network = {self.bbn_network!r}: allowed values are 'key' and 'extended'")
+        set_(self, "bbn_rtol", _check_number("bbn_rtol", self.bbn_rtol, 1e-8, 1e-3, "relative tolerance"))
+        if not isinstance(self.bbn_errors, bool):
+            raise ValueError(f"bbn_errors must be True or False; got {self.bbn_errors!r}")
 
     @property
     def abundance_steps_per_decade(self) -> int:

@@ -1,4 +1,4 @@
-"""``run``: the chain of physical stages (so far: N production and the thermal history), with provenance.
+"""``run``: the chain of physical stages (so far: N production, the thermal history and BBN), with provenance.
 
 Each stage takes the previous stage's frozen result and returns its own; ``run`` chains them and
 records what was run (package version, precision, per-stage timings).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from . import background, production
+from . import background, bbn, production
 from .model import Cosmology, DipolePortal, Precision
 
 
@@ -22,6 +22,7 @@ class Result:
     precision: Precision
     abundance: production.Abundance
     history: background.ThermalHistory
+    bbn: bbn.BBNResult
     timings_s: dict[str, float] = field(default_factory=dict)
     version: str = ""
 
@@ -39,4 +40,9 @@ def run(model: DipolePortal, cosmology: Cosmology | None = None, precision: Prec
     t0 = time.perf_counter()
     history = background.solve(model, abundance, cosmology)
     timings["background"] = time.perf_counter() - t0
-    return Result(model, cosmology, precision, abundance, history, timings, __version__)
+    t0 = time.perf_counter()
+    abundances = bbn.solve(
+        history, cosmology, network=precision.bbn_network, rtol=precision.bbn_rtol, errors=precision.bbn_errors
+    )
+    timings["bbn"] = time.perf_counter() - t0
+    return Result(model, cosmology, precision, abundance, history, abundances, timings, __version__)

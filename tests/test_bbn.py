@@ -119,9 +119,18 @@ def test_deuterium_response_to_eta(sm_history):
     assert slope == pytest.approx(-1.64, abs=0.08)
 
 
-def _run_primat(omega_b: float, tau_n: float) -> dict[str, float]:
+def test_response_to_extra_radiation(sm_history, sbbn):
+    # Delta N_eff = +1: Delta Y_P^BBN = 0.0125 +- 0.0008 and D/H +13.4 +- 1.5 % (REFERENCE.md sec. 4, PRIMAT)
+    more = bbn.solve(sm_history, Cosmology(omega_b=0.02242, tau_n_s=879.4), errors=False, delta_neff=1.0)
+    assert more.Yp_bbn - sbbn.Yp_bbn == pytest.approx(0.0125, abs=8e-4)
+    assert more.D_H / sbbn.D_H - 1.0 == pytest.approx(0.134, abs=0.015)
+    assert more.neff - sbbn.neff == pytest.approx(1.0)
+
+
+def _run_primat(omega_b: float, tau_n: float, delta_neff: float = 0.0) -> dict[str, float]:
     primat = pytest.importorskip("primat")
-    out = primat.PRIMAT({"Omegabh2": omega_b, "tau_n": tau_n, "network": "small"}).solve(progress=False)
+    params = {"Omegabh2": omega_b, "tau_n": tau_n, "network": "small", "DeltaNeff": delta_neff}
+    out = primat.PRIMAT(params).solve(progress=False)
     return {"Yp_bbn": out["YPBBN"], "Yp": out["YPCMB"], "D_H": out["DoH"], "He3_H": out["He3oH"], "Li7_H": out["Li7oH"]}
 
 
@@ -133,12 +142,13 @@ def _with_primat_rates():
     return tables
 
 
-@pytest.mark.parametrize("omega_b", [0.02242, 0.0200, 0.0250])
-def test_sbbn_side_by_side_with_primat(sm_history, omega_b):
+@pytest.mark.parametrize(("omega_b", "delta_neff"), [(0.02242, 0.0), (0.0200, 0.0), (0.0250, 1.0)])
+def test_sbbn_side_by_side_with_primat(sm_history, omega_b, delta_neff):
     # the same nuclear rates (PRIMAT's key-network tables loaded into our network, in this test only):
     # the network, the weak rates and the integrator against PRIMAT's (REFERENCE.md sec. 4 tolerances)
-    ref = _run_primat(omega_b, 879.4)
-    ours = bbn.solve(sm_history, Cosmology(omega_b=omega_b, tau_n_s=879.4), tables=_with_primat_rates(), errors=False)
+    ref = _run_primat(omega_b, 879.4, delta_neff)
+    cosmology = Cosmology(omega_b=omega_b, tau_n_s=879.4)
+    ours = bbn.solve(sm_history, cosmology, tables=_with_primat_rates(), errors=False, delta_neff=delta_neff)
     assert abs(ours.Yp_bbn - ref["Yp_bbn"]) < 3e-4
     assert ours.D_H / ref["D_H"] == pytest.approx(1.0, abs=5e-3)
     assert ours.He3_H / ref["He3_H"] == pytest.approx(1.0, abs=2e-2)

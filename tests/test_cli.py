@@ -104,3 +104,33 @@ def test_history_needs_a_model():
     proc = _run("history", "--mass", "1")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "--mu" in proc.stderr
+
+
+def test_bbn_json_keys_and_sm_default():
+    proc = _run("bbn", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    for key in ("Yp_bbn", "Yp", "D_H", "He3_H", "Li7_H", "neff", "errors"):
+        assert key in out
+    assert 0.24 < out["Yp_bbn"] < 0.25 and out["neff"] == pytest.approx(3.0436, abs=1e-3)
+
+
+def test_bbn_with_extra_radiation_and_a_model(capsys):
+    assert main(["bbn", "--dneff", "1", "--omega-b", "0.022", "--tau-n", "880", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["neff"] == pytest.approx(4.0436, abs=1e-3)
+    assert main(["bbn", "--mass", "10", "--mu", "1e-10", "--network", "extended"]) == 0
+    assert "Li7_H" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--omega-b", "0.9"], "omega_b"),
+        (["--tau-n", "10"], "tau_n_s"),
+        (["--dneff", "50"], "--dneff"),
+        (["--mass", "1"], "--mu"),
+    ],
+)
+def test_bbn_bad_input(args, needle):
+    proc = _run("bbn", *args)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and needle in proc.stderr

@@ -89,6 +89,9 @@ def test_bad_model_inputs_name_the_parameter(kwargs, name):
         (Precision, dict(rate_M_per_decade=1), "rate_M_per_decade"),
         (Precision, dict(T_handoff_mev=0.1), "T_handoff_mev"),
         (Precision, dict(T_max_mev=1e9), "T_max_mev"),
+        (Precision, dict(bbn_network="large"), "bbn_network"),
+        (Precision, dict(bbn_rtol=0.1), "bbn_rtol"),
+        (Precision, dict(bbn_errors="yes"), "bbn_errors"),
     ],
 )
 def test_bad_cosmology_and_precision(cls, kwargs, name):

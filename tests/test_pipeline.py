@@ -7,6 +7,7 @@ import pytest
 import ndpcosmo
 from ndpcosmo import Cosmology, DipolePortal, Precision, run
 from ndpcosmo.background import solve as solve_history
+from ndpcosmo.bbn import solve as solve_bbn
 from ndpcosmo.production import solve as solve_abundance
 
 
@@ -18,6 +19,9 @@ def test_run_chains_the_stages():
     assert result.abundance.Y_N_relic == pytest.approx(abundance.Y_N_relic, rel=1e-12)
     history = solve_history(model, abundance)
     assert result.history.neff_cmb == pytest.approx(history.neff_cmb, rel=1e-12)
-    assert set(result.timings_s) == {"production", "background"}
+    abundances = solve_bbn(history, Cosmology())
+    assert result.bbn.D_H == pytest.approx(abundances.D_H, rel=1e-12)
+    assert result.bbn.errors == pytest.approx(abundances.errors, rel=1e-12)
+    assert set(result.timings_s) == {"production", "background", "bbn"}
     assert result.version == ndpcosmo.__version__
     assert result.model is model

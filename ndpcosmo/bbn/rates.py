@@ -106,7 +106,7 @@ def rate_tables(network: str = "key", points_per_decade: int = 200) -> RateTable
     fwd = np.empty((len(rxs), u.size))
     rev = np.full((len(rxs), u.size), -np.inf)
     for r, rx in enumerate(rxs):
-        fwd[r] = np.log(rx.forward_rate(np.minimum(T9, T9_FIT_MAX)))
+        fwd[r] = np.log(np.maximum(rx.forward_rate(np.minimum(T9, T9_FIT_MAX)), 1e-300))
         if not rx.is_decay:
             rev[r] = fwd[r] + rx.ln_reverse_ratio(T_mev)
     rev = np.maximum(rev, -700.0)  # exp underflows to 0 anyway

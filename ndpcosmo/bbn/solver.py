@@ -115,7 +115,12 @@ class _Grid:
 
 
 def _history_grid(
-    history: ThermalHistory, cosmology: Cosmology, weak: WeakRateFunction, T_end_mev: float, points_per_efold: int
+    history: ThermalHistory,
+    cosmology: Cosmology,
+    weak: WeakRateFunction,
+    T_end_mev: float,
+    points_per_efold: int,
+    delta_neff: float = 0.0,
 ) -> _Grid:
     x = np.log(history.a)
     T_g = history.T_gamma_mev
@@ -132,11 +137,15 @@ def _history_grid(
     a_today = history.a[-1] * history.T_gamma_mev[-1] / (cosmology.T_cmb_K * c.K_B_MEV_PER_K)
     n_b = baryon_density_today_mev3(cosmology) * (a_today / np.exp(xs)) ** 3
     lam_np, lam_pn = weak(T_grid, Tnu_grid)
+    H_grid = np.exp(CubicSpline(x, np.log(H))(xs))
+    # extra free-streaming radiation: Delta N_eff x (7/8)(4/11)^(4/3) rho_gamma late, redshifting as a^-4
+    rho_gamma_end = math.pi**2 / 15.0 * history.T_gamma_mev[-1] ** 4
+    rho_x = delta_neff * 7.0 / 8.0 * (4.0 / 11.0) ** (4.0 / 3.0) * rho_gamma_end * (history.a[-1] / np.exp(xs)) ** 4
     table = np.stack(
         [
             np.log(T_grid * c.MEV_TO_KELVIN * 1e-9),
             np.log(n_b / c.HBARC_MEV_CM**3 / c.AVOGADRO_PER_MOL),
-            -CubicSpline(x, np.log(H))(xs),
+            -0.5 * np.log(H_grid**2 + 8.0 * math.pi / 3.0 * rho_x / c.M_PL_MEV**2 / c.HBAR_MEV_S**2),
             lam_np,
             lam_pn,
         ]
@@ -247,17 +256,20 @@ def solve(
     weak: WeakRateFunction | None = None,
     tables: RateTables | None = None,
     errors: bool = True,
+    delta_neff: float = 0.0,
 ) -> BBNResult:
     """Run the network on ``history``; ``tables`` replaces the default rates (e.g. ``with_forward``),
     ``weak`` the weak rates. ``errors``: propagate the rate uncertainties linearly (one run per
-    uncertain reaction, each rate moved by its 1-sigma factor)."""
+    uncertain reaction, each rate moved by its 1-sigma factor). ``delta_neff``: extra free-streaming
+    radiation, Delta N_eff (7/8)(4/11)^(4/3) rho_gamma after e+- annihilation, scaling as a^-4, added to
+    the expansion rate (exact for radiation that exchanges no energy)."""
     cosmology = cosmology or Cosmology()
     if weak is None:
         from ndpcosmo.bbn.weak import weak_rates
 
         weak = weak_rates(cosmology.tau_n_s)
     tables = tables or rate_tables(network)
-    grid = _history_grid(history, cosmology, weak, T_end_mev, points_per_efold)
+    grid = _history_grid(history, cosmology, weak, T_end_mev, points_per_efold, delta_neff)
     ones = np.ones(len(tables.reactions))
     Y, steps = _run(grid, tables, ones, rtol)
     obs = _observables(tables.nuclides, Y)
@@ -274,7 +286,7 @@ def solve(
                 var[key] += math.log(shifted[key] / obs[key]) ** 2
         errs = {key: math.sqrt(v) for key, v in var.items()}
     A = np.array([NUCLIDES[n].A for n in tables.nuclides])
-    neff = float(np.interp(-math.log(0.01), -np.log(history.T_gamma_mev), history.neff))
+    neff = float(np.interp(-math.log(0.01), -np.log(history.T_gamma_mev), history.neff)) + delta_neff
     return BBNResult(
         Y=dict(zip(tables.nuclides, (float(v) for v in Y), strict=True)),
         neff=neff,
