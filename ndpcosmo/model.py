@@ -189,7 +189,7 @@ class Precision:
     T_handoff_mev: float = 10.0
     T_max_mev: float = 1e7
     bbn_network: str = "key"
-    bbn_rtol: float = 1e-5
+    bbn_rtol: float = 1e-4
     bbn_errors: bool = True
 
     def __post_init__(self) -> None:

@@ -153,7 +153,7 @@ def test_corrected_rates_match_primat(table):
 def test_table_matches_direct_quadrature(table):
     rng = np.random.default_rng(7)
     T = np.exp(rng.uniform(math.log(0.03), math.log(3.0), 30))
-    r = rng.uniform(0.5, 1.2, 30)
+    r = rng.uniform(0.2, 2.0, 30)
     lam_np, lam_pn = table(T, r * T)
     ref_np, ref_pn = weak.rates_direct(T, r * T, TAU_N_S, Corrections.ALL)
     assert np.max(np.abs(lam_np / ref_np - 1)) < 1e-4  # measured < 1e-5
@@ -184,7 +184,7 @@ def test_numba_kernel_matches_table(table):
         assert got[1] == pytest.approx(lam_pn[k], rel=1e-12)
 
 
-@pytest.mark.parametrize("T_gamma, T_nu", [(31.0, 31.0), (1.0, 0.4), (1.0, 1.3), (-1.0, -1.0)])
+@pytest.mark.parametrize("T_gamma, T_nu", [(13.0, 13.0), (1.0, 0.1), (1.0, 2.5), (-1.0, -1.0)])
 def test_out_of_range_inputs_raise(table, T_gamma, T_nu):
     with pytest.raises(ValueError, match="T_"):
         table(np.array([T_gamma]), np.array([T_nu]))

@@ -16,6 +16,7 @@ counted as 3He and 7Be as 7Li (their later decays).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -157,6 +158,38 @@ def _history_grid(
     return _Grid(float(xs[0]), float(xs[1] - xs[0]), np.ascontiguousarray(table), x_nuc, x_end, eta10)
 
 
+@functools.lru_cache(maxsize=1)
+def _weak_table() -> WeakRateFunction:
+    from ndpcosmo.bbn.weak import weak_rates
+
+    return weak_rates(TAU_N_TABLE_S)
+
+
+T_WEAK_LATE_MEV = 0.03
+"""Below this photon temperature the weak rates are taken at T_nu/T_gamma clipped to the table."""
+TAU_N_TABLE_S = 879.4
+"""The neutron lifetime of the cached weak-rate table; the rates scale exactly as 1 / tau_n."""
+
+
+def _default_weak(tau_n_s: float) -> WeakRateFunction:
+    """The fully corrected weak rates (``ndpcosmo.bbn.weak``) for ``tau_n_s``."""
+    table = _weak_table()
+    factor = TAU_N_TABLE_S / tau_n_s
+
+    def rates(T_gamma_mev: np.ndarray, T_nu_mev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # below 30 keV n -> p is the free decay and p -> n is exp(-Q/T)-suppressed: T_nu no longer
+        # matters, and it is held inside the table there (late decays can heat the photons further)
+        ratio = np.where(
+            T_gamma_mev < T_WEAK_LATE_MEV,
+            np.clip(T_nu_mev / T_gamma_mev, table.r[0], table.r[-1]),
+            T_nu_mev / T_gamma_mev,
+        )
+        lam_np, lam_pn = table(T_gamma_mev, ratio * T_gamma_mev)
+        return factor * lam_np, factor * lam_pn
+
+    return rates
+
+
 def nse_abundances(nuclides: tuple[str, ...], Y_n: float, Y_p: float, T_mev: float, ln_rho: float) -> np.ndarray:
     """Saha (NSE) abundances of the nuclei given the free nucleons:
     Y_A = (Q_A / rho N_A) prod (Y_n rho N_A / Q_n)^N (Y_p rho N_A / Q_p)^Z exp(B_A / T)."""
@@ -250,9 +283,9 @@ def solve(
     cosmology: Cosmology | None = None,
     *,
     network: str = "key",
-    rtol: float = 1e-5,
+    rtol: float = 1e-4,
     T_end_mev: float = 1e-3,
-    points_per_efold: int = 200,
+    points_per_efold: int = 100,
     weak: WeakRateFunction | None = None,
     tables: RateTables | None = None,
     errors: bool = True,
@@ -265,13 +298,12 @@ def solve(
     the expansion rate (exact for radiation that exchanges no energy)."""
     cosmology = cosmology or Cosmology()
     if weak is None:
-        from ndpcosmo.bbn.weak import weak_rates
-
-        weak = weak_rates(cosmology.tau_n_s)
+        weak = _default_weak(cosmology.tau_n_s)
     tables = tables or rate_tables(network)
     grid = _history_grid(history, cosmology, weak, T_end_mev, points_per_efold, delta_neff)
     ones = np.ones(len(tables.reactions))
     Y, steps = _run(grid, tables, ones, rtol)
+    Y = np.maximum(Y, 0.0)  # a nuclide burnt to nothing ends within atol of 0, possibly just below
     obs = _observables(tables.nuclides, Y)
     errs: dict[str, float] = {}
     if errors:
@@ -281,9 +313,10 @@ def solve(
                 continue
             scale = ones.copy()
             scale[r] = math.exp(sigma)
-            shifted = _observables(tables.nuclides, _run(grid, tables, scale, rtol)[0])
+            shifted = _observables(tables.nuclides, np.maximum(_run(grid, tables, scale, rtol)[0], 0.0))
             for key in obs:
-                var[key] += math.log(shifted[key] / obs[key]) ** 2
+                if obs[key] > 0.0 and shifted[key] > 0.0:
+                    var[key] += math.log(shifted[key] / obs[key]) ** 2
         errs = {key: math.sqrt(v) for key, v in var.items()}
     A = np.array([NUCLIDES[n].A for n in tables.nuclides])
     neff = float(np.interp(-math.log(0.01), -np.log(history.T_gamma_mev), history.neff)) + delta_neff

@@ -60,12 +60,14 @@ Corrections (each switched by a ``Corrections`` flag):
   f1 = (1 + s g_A)^2/(1 + 3 g_A^2), f2 = (1 - s g_A)^2/(1 + 3 g_A^2), f3 = (g_A^2 - 1)/(1 + 3 g_A^2)
   (f1 + f2 + f3 = 1; the reduced chiral couplings c_LL, c_RR, c_LR of PCUV App. B). With
   ``RADIATIVE`` on, chi^FM carries the same F R factor (PCUV: the two corrections do not add
-  linearly). At T -> 0 the terms in 1/x vanish except through the distribution derivatives; the
-  surviving -3/(2x) pieces are the time dilation of moving neutrons (lambda_{n->p} tau_n
-  -> 1 - 3 T/(2 m_N)).
+  linearly). The rates then obey detailed balance with the massive-nucleon equilibrium,
+  lambda_{p->n}/lambda_{n->p} = e^{-Q/T} (m_n/m_p)^{3/2} (to 4e-5 at 1 MeV). The terms in 1/x = T/m_e
+  leave lambda_{n->p} tau_n = 1 - 1.04 * 3 T/(2 m_N) at T -> 0, the time dilation of moving neutrons
+  (exact slope -3/(2 m_n); the 4 % excess belongs to the first-order expansion, PRIMAT has it too).
 * ``WEAK_MAGNETISM``: at this order equivalent to f1 -> f1 + w, f2 -> f2 - w with
   w = 2 s g_A (kappa_p - kappa_n)/(1 + 3 g_A^2) (PCUV §III.G, Seckel 1993); it is the part of
-  chi^FM proportional to kappa_p - kappa_n and can be switched separately.
+  chi^FM proportional to kappa_p - kappa_n and can be switched separately. It integrates to zero in
+  vacuum (a total derivative in E) and at T_nu = T_gamma: it acts through T_nu != T_gamma only.
 * ``THERMAL_RADIATIVE`` (finite-temperature radiative corrections; PCUV §III.F, App. B.7-B.8,
   after Brown & Sawyer 2001): an additive term, alpha' = alpha/(2 pi),
       photon bath (PCUV Eqs. 109-111):
@@ -84,18 +86,19 @@ Corrections (each switched by a ``Corrections`` flag):
   Bose-Einstein occupation. This term vanishes at T = 0, so it does not enter lambda_0.
 
 Numerics. The momentum integrals use Gauss-Legendre panels split at the beta-decay end point
-p_q = sqrt(q^2 - 1) (where ln y of Sirlin's function and the neutrino blocking edge sit) and extend
-to E = q + 50/min(x, z); the thermal double integrals split the photon energy at the thresholds
-|E -+ q| and grade the nodes towards the logarithmic singularity at E2 = E1. Integration error
-< 1e-6 relative for the zero-temperature and finite-mass parts (checked by doubling the nodes); the
-thermal term, itself < 1e-2 of the rate, to ~1e-4 of itself. All exponentials are combined in
-logarithms, and the p -> n integrals are computed multiplied by exp(Q/T_gamma), so nothing under- or
-overflows down to T_gamma = 1 keV.
+p_q = sqrt(q^2 - 1) (where ln y of Sirlin's function and the neutrino blocking edge sit), graded
+towards it, and extend to E = q + 50/min(x, z); the thermal double integrals split the photon energy
+at the thresholds |E -+ q| and grade the nodes towards the logarithmic singularity at E2 = E1.
+Integration error (node doubling): < 4e-9 relative for n -> p and for p -> n above 10 keV with the
+table's 64 nodes per panel; the thermal term (< 1e-2 of the rate in the BBN range) to < 2e-7 of
+the rate above 0.03 MeV. All exponentials are combined in logarithms, and the p -> n integrals are
+computed multiplied by exp(Q/T_gamma), so nothing under- or overflows down to T_gamma = 1 keV.
 
 Tabulation. ``weak_rates`` returns a ``WeakRates`` table of ln(lambda_{n->p} tau_n) and
 ln(lambda_{p->n} tau_n) + Q/T_gamma on a grid uniform in ln T_gamma (1 keV ... 30 MeV) and in
 r = T_nu/T_gamma (0.5 ... 1.2), interpolated by bicubic Hermite patches whose derivatives come from
-not-a-knot cubic splines (interpolation error < 1e-5 for 0.03 MeV <= T_gamma <= 30 MeV). The thermal
+not-a-knot cubic splines (interpolation error < 2e-5 for 0.03 <= T_gamma <= 10 MeV, < 1e-3 up to
+30 MeV, where the first-order finite-mass correction is no longer small). The thermal
 radiative correction is computed on a coarser sub-grid as a relative correction and splined onto
 the table. The grid is cached on disk (``ndpcosmo.cache``), keyed by this file and the settings.
 """
@@ -117,6 +120,7 @@ from ..cache import cached_arrays, fingerprint
 
 __all__ = [
     "Corrections",
+    "ThermalQuadrature",
     "WeakGrid",
     "WeakRates",
     "weak_rates",
@@ -125,6 +129,9 @@ __all__ = [
     "vacuum_integral",
     "massless_born_integral",
     "evaluate_weak_rates",
+    "fermi_function",
+    "sirlin_g",
+    "radiative_factor",
 ]
 
 
@@ -152,10 +159,6 @@ _P_Q = math.sqrt(_Q**2 - 1.0)
 """Electron momentum at the beta-decay end point."""
 _ALPHA = c.ALPHA_EM
 _APRIME = c.ALPHA_EM / (2.0 * math.pi)
-_M_FINAL = {+1: c.M_P_MEV / c.M_E_MEV, -1: c.M_N_MEV / c.M_E_MEV}
-"""Mass of the final nucleon in units of m_e, per direction (PCUV App. B.3)."""
-_MASS_RATIO = {+1: c.M_N_MEV / c.M_P_MEV, -1: c.M_P_MEV / c.M_N_MEV}
-"""(m_n/m_p)^s."""
 _DELTA_KAPPA = (c.MU_P_NUCLEAR - 1.0) - c.MU_N_NUCLEAR
 """kappa_p - kappa_n (anomalous magnetic moments, nuclear magnetons)."""
 _R_P_OVER_LAMBDABAR = c.R_P_FM * 1e-13 / (c.HBARC_MEV_CM / c.M_E_MEV)
@@ -267,6 +270,11 @@ def _nu_moments(eps: np.ndarray, z: np.ndarray) -> dict[tuple[int, int], np.ndar
     }
 
 
+def _final_mass(s: int) -> float:
+    """Mass of the final nucleon in units of m_e: m_p for n -> p (s = +1), m_n for p -> n (PCUV App. B.3)."""
+    return (c.M_P_MEV if s > 0 else c.M_N_MEV) / c.M_E_MEV
+
+
 def _fm_couplings(s: int) -> tuple[float, float, float, float]:
     """Reduced couplings f1, f2, f3 (without weak magnetism) and the weak-magnetism shift w."""
     g = c.G_A
@@ -283,7 +291,7 @@ def _chi_fm(
 ) -> np.ndarray:
     """chi^FM_s(e)/[g(-e) g_nu(eps)], eps = e - s q (``FINITE_MASS``), or its weak-magnetism part."""
     f1, f2, f3, w = _fm_couplings(s)
-    mass = _M_FINAL[s]
+    mass = _final_mass(s)
     g_nm = _nu_moments(eps, z)
     p2 = p * p
     if weak_magnetism_only:
@@ -298,7 +306,7 @@ def _chi_fm(
         - 3.0 * f3 * inv_x / mass * g_nm[2, 0]
         + f3 / (3.0 * mass) * g_nm[3, 1] * p2 / e
         + f3 * inv_x / (3.0 * mass) * g_nm[3, 2] * p2 / e
-        - 1.5 * inv_x * (1.0 - _MASS_RATIO[s]) * g_nm[2, 1]
+        - 1.5 * inv_x * (1.0 - (c.M_N_MEV / c.M_P_MEV) ** s) * g_nm[2, 1]
     )
 
 
@@ -369,7 +377,7 @@ def vacuum_integral(corrections: Corrections = Corrections.ALL, n_nodes: int = 4
     energy = np.sqrt(1.0 + p * p)
     y = -e_minus_q[:n_nodes]
     term = y * y
-    mass = _M_FINAL[+1]
+    mass = _final_mass(+1)
     f1, f2, f3, wm = _fm_couplings(+1)
     if corrections & Corrections.FINITE_MASS:
         term = term + (f1 + f3) * y * y * p * p / (mass * energy) + f2 * y**3 / mass - (2.0 * y**3 + y * p * p) / mass
@@ -635,16 +643,19 @@ class WeakGrid:
     """Settings of the (ln T_gamma, r = T_nu/T_gamma) table and of its quadratures."""
 
     T_min_mev: float = 1e-3
-    T_max_mev: float = 30.0
+    T_max_mev: float = 12.0
+    """Above ~10 MeV the first-order finite-nucleon-mass correction is no longer small; the BBN
+    network starts at the 10 MeV hand-off."""
     points_per_decade: int = 40
-    r_min: float = 0.5
-    r_max: float = 1.2
-    n_r: int = 29
+    r_min: float = 0.2
+    r_max: float = 2.0
+    """T_nu_e / T_gamma from 0.2 (photons heated by N decays) to 2 (nu_e heated)."""
+    n_r: int = 73
     n_nodes: int = 64
     """Gauss-Legendre nodes per momentum panel for the zero-temperature and finite-mass parts."""
     thermal_points_per_decade: int = 12
     """Sub-grid of the thermal radiative correction (a relative correction splined onto the table)."""
-    n_r_thermal: int = 8
+    n_r_thermal: int = 12
     thermal_quadrature: ThermalQuadrature = ThermalQuadrature(n_p=32, n_k=24, n_grade=16, n_plain=32)
 
     def __post_init__(self) -> None:
