@@ -8,36 +8,28 @@ in the same run, then prints the ratio and both sets of abundances. PRIMAT is GP
 
 from __future__ import annotations
 
-import time
 import warnings
 
-import numpy as np
+from bench_background import _timed as _best  # the same best-of-n timer (run from benchmarks/)
 
 from ndpcosmo.background import solve as solve_history
 from ndpcosmo.bbn import solve
 from ndpcosmo.model import Cosmology
 
 
-def _best(fn, repeat: int = 7) -> tuple[float, object]:
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
-
-
 def main() -> None:
     warnings.simplefilter("ignore")
     cosmology = Cosmology(omega_b=0.02242, tau_n_s=879.4)
     history = solve_history(None, None, cosmology)
-    solve(history, cosmology, errors=False)  # warm-up: JIT caches, weak-rate table
-    t_key, ours = _best(lambda: solve(history, cosmology, errors=False))
+    solve(history, cosmology, errors="none")  # warm-up: JIT caches, weak-rate table
+    t_key, ours = _best(lambda: solve(history, cosmology, errors="none"))
     t_err, _ = _best(lambda: solve(history, cosmology), repeat=3)
-    t_ext, ext = _best(lambda: solve(history, cosmology, network="extended", errors=False))
+    t_ext, ext = _best(lambda: solve(history, cosmology, network="extended", errors="none"))
     t_hist, _ = _best(lambda: solve_history(None, None, cosmology))
-    print(f"ndpcosmo key network: {t_key * 1e3:.1f} ms  (with rate errors {t_err * 1e3:.0f} ms; extended "
-          f"{t_ext * 1e3:.1f} ms; the SM history itself {t_hist * 1e3:.1f} ms)")
+    print(
+        f"ndpcosmo key network: {t_key * 1e3:.1f} ms  (with rate errors {t_err * 1e3:.0f} ms; extended "
+        f"{t_ext * 1e3:.1f} ms; the SM history itself {t_hist * 1e3:.1f} ms)"
+    )
     print("  " + "  ".join(f"{k} {v:.5g}" for k, v in ours.summary().items() if k != "errors"))
     try:
         from primat.backend import HAS_C_BACKEND, run_bbn
@@ -51,8 +43,10 @@ def main() -> None:
     run_bbn(params, force_backend="c")
     t_primat, ref = _best(lambda: run_bbn(params, force_backend="c"))
     print(f"PRIMAT C backend, small network: {t_primat * 1e3:.1f} ms")
-    print(f"  Yp_bbn {ref['YPBBN']:.5g}  Yp {ref['YPCMB']:.5g}  D_H {ref['DoH']:.5g}  He3_H {ref['He3oH']:.5g}  "
-          f"Li7_H {ref['Li7oH']:.5g}")
+    print(
+        f"  Yp_bbn {ref['YPBBN']:.5g}  Yp {ref['YPCMB']:.5g}  D_H {ref['DoH']:.5g}  He3_H {ref['He3oH']:.5g}  "
+        f"Li7_H {ref['Li7oH']:.5g}"
+    )
     print(f"ratio PRIMAT / ndpcosmo (key network, no errors): {t_primat / t_key:.1f}x")
 
 

@@ -54,6 +54,10 @@ def _build_parser() -> argparse.ArgumentParser:
     bb.add_argument("--nature", choices=NATURES, default="dirac")
     bb.add_argument("--flavour", choices=FLAVOURS, default="mu")
     bb.add_argument("--network", choices=("key", "extended"), default="key", help="nuclear network")
+    bb.add_argument("--library", choices=("starlib", "reaclib"), default="starlib", help="nuclear rate library")
+    bb.add_argument(
+        "--errors", choices=("none", "linear", "montecarlo"), default="linear", help="rate-uncertainty propagation"
+    )
     bb.add_argument("--json", action="store_true", help="print a JSON object")
     return parser
 
@@ -134,7 +138,9 @@ def _bbn(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         abundance = production.solve(model) if model is not None else None
         history = background.solve(model, abundance, cosmology)
-        result = solve_bbn(history, cosmology, network=args.network, delta_neff=args.dneff)
+        result = solve_bbn(
+            history, cosmology, network=args.network, library=args.library, errors=args.errors, delta_neff=args.dneff
+        )
     for w in caught:
         print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
     if abundance is not None:

@@ -178,8 +178,9 @@ class Precision:
     bbn_network: "key" (9 nuclides, the 12 key reactions and three for 6Li) or "extended" (12
         nuclides, 45 reactions).
     bbn_rtol: relative tolerance of the BBN integration, in [1e-8, 1e-3].
-    bbn_errors: propagate the nuclear-rate uncertainties to the abundances (one extra network run
-        per uncertain reaction).
+    bbn_errors: theory errors from the nuclear-rate uncertainties: "linear" (one extra network run
+        per uncertain reaction), "montecarlo" (200 runs) or "none".
+    bbn_library: nuclear rate library, "starlib" (the evaluations PRIMAT 2023 uses) or "reaclib".
     """
 
     abundance_rtol: float = 1e-5
@@ -190,7 +191,8 @@ class Precision:
     T_max_mev: float = 1e7
     bbn_network: str = "key"
     bbn_rtol: float = 1e-4
-    bbn_errors: bool = True
+    bbn_errors: str = "linear"
+    bbn_library: str = "starlib"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -221,8 +223,10 @@ class Precision:
         if self.bbn_network not in ("key", "extended"):
             raise ValueError(f"bbn_network = {self.bbn_network!r}: allowed values are 'key' and 'extended'")
         set_(self, "bbn_rtol", _check_number("bbn_rtol", self.bbn_rtol, 1e-8, 1e-3, "relative tolerance"))
-        if not isinstance(self.bbn_errors, bool):
-            raise ValueError(f"bbn_errors must be True or False; got {self.bbn_errors!r}")
+        if self.bbn_errors not in ("none", "linear", "montecarlo"):
+            raise ValueError(f"bbn_errors = {self.bbn_errors!r}: allowed values are 'none', 'linear', 'montecarlo'")
+        if self.bbn_library not in ("starlib", "reaclib"):
+            raise ValueError(f"bbn_library = {self.bbn_library!r}: allowed values are 'starlib' and 'reaclib'")
 
     @property
     def abundance_steps_per_decade(self) -> int:

@@ -42,7 +42,12 @@ def run(model: DipolePortal, cosmology: Cosmology | None = None, precision: Prec
     timings["background"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     abundances = bbn.solve(
-        history, cosmology, network=precision.bbn_network, rtol=precision.bbn_rtol, errors=precision.bbn_errors
+        history,
+        cosmology,
+        network=precision.bbn_network,
+        library=precision.bbn_library,
+        rtol=precision.bbn_rtol,
+        errors=precision.bbn_errors,
     )
     timings["bbn"] = time.perf_counter() - t0
     return Result(model, cosmology, precision, abundance, history, abundances, timings, __version__)

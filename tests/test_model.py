@@ -92,6 +92,7 @@ def test_bad_model_inputs_name_the_parameter(kwargs, name):
         (Precision, dict(bbn_network="large"), "bbn_network"),
         (Precision, dict(bbn_rtol=0.1), "bbn_rtol"),
         (Precision, dict(bbn_errors="yes"), "bbn_errors"),
+        (Precision, dict(bbn_library="nacre"), "bbn_library"),
     ],
 )
 def test_bad_cosmology_and_precision(cls, kwargs, name):

@@ -54,27 +54,29 @@ KEY_REACTIONS: tuple[str, ...] = (
 
 EXCLUDED_FROM_EXTENDED: tuple[str, ...] = (
     "n > p",  # the weak n <-> p rates are computed in ndpcosmo.bbn.weak
-    "n + p + p > p + d",  # deuteron breakup by protons, negligible (and a reverse-type REACLIB set)
+    "n + p + p > p + d",  # deuteron breakup by protons: negligible, and a reverse-type fit
+    "p + p > d",  # the weak pp fusion: negligible in BBN
+    "Be7 > Li7",  # laboratory electron capture: 7Be is fully ionised during BBN (converted at the end)
 )
 
 
 @dataclass(frozen=True)
 class Reaction:
-    """One reaction: reactants > products, its REACLIB fit sets (rows a0..a6), labels and Q [MeV]."""
+    """One reaction: reactants > products and its Q-value [MeV] from the AME2020 masses."""
 
     name: str
     reactants: tuple[str, ...]
     products: tuple[str, ...]
-    fit: np.ndarray
-    labels: tuple[str, ...]
     q_mev: float
 
-    def forward_rate(self, T9: np.ndarray) -> np.ndarray:
-        """lambda_fwd(T9) = sum over sets of exp(a0 + a1/T9 + a2 T9^-1/3 + a3 T9^1/3 + a4 T9 + a5 T9^5/3 + a6 ln T9)."""
-        T9 = np.asarray(T9, dtype=float)
-        t13 = np.cbrt(T9)
-        basis = np.stack([np.ones_like(T9), 1.0 / T9, 1.0 / t13, t13, T9, T9 * t13**2, np.log(T9)])
-        return np.exp(self.fit @ basis).sum(axis=0)
+    @classmethod
+    def parse(cls, name: str) -> Reaction:
+        """From "d + d > n + He3"."""
+        lhs, rhs = name.split(">")
+        reactants = tuple(s.strip() for s in lhs.split("+"))
+        products = tuple(s.strip() for s in rhs.split("+"))
+        check_nuclides(reactants + products)
+        return cls(name, reactants, products, q_value_mev(reactants, products))
 
     def ln_reverse_ratio(self, T_mev: np.ndarray) -> np.ndarray:
         """ln(lambda_rev / lambda_fwd) by detailed balance (module docstring)."""
@@ -92,43 +94,61 @@ class Reaction:
         return len(self.reactants) == 1
 
 
-def _load_reaclib() -> dict[str, Reaction]:
-    text = resources.files("ndpcosmo.bbn").joinpath("data/reaclib_bbn.txt").read_text()
+def _data(name: str) -> str:
+    return resources.files("ndpcosmo.bbn").joinpath("data", name).read_text()
+
+
+def reaclib_fits() -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+    """REACLIB fit sets by reaction: (labels, rows a0..a6) from ``data/reaclib_bbn.txt``; the rate is
+    sum over sets of exp(a0 + a1/T9 + a2 T9^-1/3 + a3 T9^1/3 + a4 T9 + a5 T9^5/3 + a6 ln T9)."""
     sets: dict[str, list[tuple[str, np.ndarray]]] = {}
-    for line in text.splitlines():
+    for line in _data("reaclib_bbn.txt").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         name, label, _kind, _q, coeffs = (f.strip() for f in line.split("|"))
         sets.setdefault(name, []).append((label, np.array([float(v) for v in coeffs.split()])))
-    out = {}
-    for name, entries in sets.items():
-        lhs, rhs = name.split(">")
-        reactants = tuple(s.strip() for s in lhs.split("+"))
-        products = tuple(s.strip() for s in rhs.split("+"))
-        out[name] = Reaction(
-            name,
-            reactants,
-            products,
-            np.array([a for _, a in entries]),
-            tuple(sorted({lab for lab, _ in entries})),
-            q_value_mev(reactants, products),
-        )
-    return out
+    return {name: (tuple(sorted({lab for lab, _ in e})), np.array([a for _, a in e])) for name, e in sets.items()}
+
+
+def reaclib_rate(fit: np.ndarray, T9: np.ndarray) -> np.ndarray:
+    """Evaluate REACLIB fit sets (rows a0..a6) at T9."""
+    T9 = np.asarray(T9, dtype=float)
+    t13 = np.cbrt(T9)
+    basis = np.stack([np.ones_like(T9), 1.0 / T9, 1.0 / t13, t13, T9, T9 * t13**2, np.log(T9)])
+    return np.exp(fit @ basis).sum(axis=0)
+
+
+def starlib_tables() -> dict[str, tuple[str, np.ndarray]]:
+    """STARLIB tables by reaction: (label, rows T9, median rate, f.u.) from ``data/starlib_bbn.txt``."""
+    out: dict[str, tuple[str, list[list[float]]]] = {}
+    current = ""
+    for line in _data("starlib_bbn.txt").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith(">"):
+            name, label, _q = (f.strip() for f in line[1:].split("|"))
+            current = name
+            out[name] = (label, [])
+        else:
+            out[current][1].append([float(v) for v in line.split()])
+    return {name: (label, np.array(rows)) for name, (label, rows) in out.items()}
 
 
 def reactions(network: str = "key") -> tuple[tuple[str, ...], tuple[Reaction, ...]]:
-    """The nuclides and reactions of the ``network``: "key" (9 nuclides, 15 reactions) or "extended"
-    (12 nuclides, every REACLIB reaction among them: about 50)."""
-    table = _load_reaclib()
+    """The nuclides and reactions of the ``network``: "key" (9 nuclides, the 12 key reactions and
+    three for 6Li) or "extended" (12 nuclides: every reaction among them that STARLIB or REACLIB
+    tabulates, but those in ``EXCLUDED_FROM_EXTENDED``)."""
     if network == "key":
-        return KEY_NUCLIDES, tuple(table[name] for name in KEY_REACTIONS)
+        return KEY_NUCLIDES, tuple(Reaction.parse(name) for name in KEY_REACTIONS)
     if network == "extended":
-        keep = tuple(
-            r
-            for name, r in table.items()
-            if name not in EXCLUDED_FROM_EXTENDED and set(r.reactants + r.products) <= set(EXTENDED_NUCLIDES)
-        )
-        return EXTENDED_NUCLIDES, keep
+        names = sorted(set(starlib_tables()) | set(reaclib_fits()))
+        keep = []
+        for name in names:
+            rx = Reaction.parse(name)
+            if name not in EXCLUDED_FROM_EXTENDED and set(rx.reactants + rx.products) <= set(EXTENDED_NUCLIDES):
+                keep.append(rx)
+        ordered = [Reaction.parse(n) for n in KEY_REACTIONS] + [r for r in keep if r.name not in KEY_REACTIONS]
+        return EXTENDED_NUCLIDES, tuple(ordered)
     raise ValueError(f"network = {network!r}: allowed values are 'key' and 'extended'")
 
 

@@ -1,10 +1,20 @@
-"""Nuclear rate tables of the BBN network on a grid in ln T9, forward and reverse.
+"""Nuclear rate tables of the BBN network on a grid in ln T9, forward and reverse, with uncertainties.
 
-Forward rates: the JINA REACLIB fits (``data/reaclib_bbn.txt``; Cyburt et al., ApJS 189 (2010) 240;
-each set's label names the publication it fits, ``data/reaclib_labels.txt``), held constant above
-T9 = 10 where the fits end (nuclear statistical equilibrium holds there whatever the rate, since the
-reverse rates follow by detailed balance). Reverse rates: ``Reaction.ln_reverse_ratio``. Rate
-uncertainties: log-normal, one factor per reaction (``data/rate_uncertainties.txt``).
+Two rate libraries, each a published compilation whose entries name the evaluation they tabulate:
+
+* ``"starlib"`` (default): STARLIB (Sallaska et al., ApJS 207 (2013) 18; ``data/starlib_bbn.txt``),
+  the median rate and its factor uncertainty f.u. on 60 temperatures, from the Monte Carlo
+  evaluations (for the key reactions the same evaluations as PRIMAT 2023: Ando 2006, Moscoso 2021,
+  Gomez Inesta 2017, Serpico 2004, de Souza 2019 (x2) and 2020, Descouvemont 2004, Iliadis 2016).
+  ln(rate) is interpolated by a cubic spline in ln T9; the rate is log-normal with width ln f.u.(T).
+* ``"reaclib"``: the JINA REACLIB fits (Cyburt et al., ApJS 189 (2010) 240; ``data/reaclib_bbn.txt``),
+  whose key-reaction sources are partly older (Descouvemont 2004 for d(p,g), Cyburt & Davids 2008
+  for 3He(a,g), Damone 2018 for 7Be(n,p)); uncertainties from ``data/rate_uncertainties.txt``.
+
+A reaction missing from the chosen library takes the other one's rate (recorded in ``sources``).
+Rates are held constant above T9 = 10 (where the tables and fits end: every nucleus is then in
+nuclear statistical equilibrium whatever the rate, as the reverse rates follow by detailed balance)
+and below the first tabulated temperature. Reverse rates: ``Reaction.ln_reverse_ratio``.
 """
 
 from __future__ import annotations
@@ -15,28 +25,33 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 
 import numpy as np
+from scipy.interpolate import CubicSpline
 
 from ndpcosmo import constants as c
-from ndpcosmo.bbn.network import Reaction, reactions
+from ndpcosmo.bbn.network import Reaction, reaclib_fits, reaclib_rate, reactions, starlib_tables
 
-T9_FIT_MAX = 10.0
-"""Upper end of the REACLIB fits' validity [1e9 K]."""
+T9_TABLE_MAX = 10.0
+"""Upper end of the tables and fits [1e9 K]."""
+LIBRARIES: tuple[str, ...] = ("starlib", "reaclib")
 
 
 @dataclass(frozen=True)
 class RateTables:
-    """ln lambda_fwd and ln lambda_rev of every reaction on a uniform grid ln T9 = u0 + k du, with the
-    network's stoichiometry in the index form the kernels use."""
+    """ln lambda_fwd and ln lambda_rev of every reaction on a uniform grid ln T9 = u0 + k du, their
+    1-sigma log-normal widths, and the network's stoichiometry in the index form the kernels use."""
 
     network: str
+    library: str
     nuclides: tuple[str, ...]
     reactions: tuple[Reaction, ...] = field(repr=False)
+    sources: tuple[str, ...] = field(repr=False)
+    """"library:label" of each reaction's forward rate."""
     u0: float
     du: float
     ln_forward: np.ndarray = field(repr=False)
     ln_reverse: np.ndarray = field(repr=False)
     ln_sigma: np.ndarray = field(repr=False)
-    """1-sigma uncertainty of ln lambda for each reaction (log-normal)."""
+    """(n_reactions, n_T): 1-sigma width of ln lambda (0 where no uncertainty is available)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -50,8 +65,8 @@ class RateTables:
             raise ValueError(f"reaction {name!r} is not in the {self.network} network: {self.names}") from None
 
     def stoichiometry(self) -> dict[str, np.ndarray]:
-        """Index arrays for the kernels: n_in, n_out (nuclides on each side), rin, rout ((n, 4), -1
-        padded), fin, fout (1 / prod nu!)."""
+        """Index arrays for the kernels: n_in, n_out (nuclides on each side; n_out = 0 for decays, which
+        have no reverse), rin, rout ((n, 4), -1 padded), fin, fout (1 / prod nu!)."""
         pos = {name: i for i, name in enumerate(self.nuclides)}
         n = len(self.reactions)
         out = {
@@ -70,8 +85,17 @@ class RateTables:
                 for nu in Counter(names).values():
                     out[f][r] /= float(np.prod(np.arange(1, nu + 1)))
             if rx.is_decay:
-                out["n_out"][r] = 0  # no reverse for decays
+                out["n_out"][r] = 0
         return out
+
+    def shifted(self, name: str, n_sigma: float = 1.0) -> RateTables:
+        """A copy with reaction ``name`` (forward and reverse) moved by ``n_sigma`` of its uncertainty."""
+        r = self.index(name)
+        fwd = self.ln_forward.copy()
+        rev = self.ln_reverse.copy()
+        fwd[r] += n_sigma * self.ln_sigma[r]
+        rev[r] += n_sigma * self.ln_sigma[r]
+        return replace(self, ln_forward=fwd, ln_reverse=rev)
 
     def with_forward(self, name: str, T9: np.ndarray, rate: np.ndarray) -> RateTables:
         """A copy with reaction ``name``'s forward rate replaced by a tabulated one (interpolated in
@@ -83,10 +107,13 @@ class RateTables:
         rev = self.ln_reverse.copy()
         rev[r] += lnf - fwd[r]
         fwd[r] = lnf
-        return replace(self, ln_forward=fwd, ln_reverse=rev)
+        return replace(self, ln_forward=fwd, ln_reverse=rev, sources=self._source(r, "user"))
+
+    def _source(self, r: int, text: str) -> tuple[str, ...]:
+        return self.sources[:r] + (text,) + self.sources[r + 1 :]
 
 
-def _uncertainties() -> dict[str, float]:
+def _reaclib_uncertainties() -> dict[str, float]:
     text = resources.files("ndpcosmo.bbn").joinpath("data/rate_uncertainties.txt").read_text()
     out = {}
     for line in text.splitlines():
@@ -96,20 +123,44 @@ def _uncertainties() -> dict[str, float]:
     return out
 
 
-@functools.lru_cache(maxsize=4)
-def rate_tables(network: str = "key", points_per_decade: int = 200) -> RateTables:
-    """The forward and reverse rate tables of ``network`` ("key" or "extended") for T9 in [1e-3, 1e2]."""
+def _starlib_on_grid(rows: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ln rate and ln f.u. of a STARLIB table on the grid u = ln T9 (spline in ln T9 over the positive
+    entries; held constant beyond them)."""
+    positive = rows[:, 1] > 0.0
+    x = np.log(rows[positive, 0])
+    lnf = CubicSpline(x, np.log(rows[positive, 1]))(np.clip(u, x[0], x[-1]))
+    lns = np.interp(u, np.log(rows[:, 0]), np.log(rows[:, 2]))
+    return lnf, lns
+
+
+@functools.lru_cache(maxsize=8)
+def rate_tables(network: str = "key", library: str = "starlib", points_per_decade: int = 200) -> RateTables:
+    """The forward and reverse rate tables of ``network`` ("key" or "extended") from ``library``
+    ("starlib" or "reaclib"), for T9 in [1e-3, 1e2]."""
+    if library not in LIBRARIES:
+        raise ValueError(f"library = {library!r}: allowed values are {LIBRARIES}")
     nuclides, rxs = reactions(network)
     u = np.linspace(np.log(1e-3), np.log(1e2), 5 * points_per_decade + 1)
     T9 = np.exp(u)
     T_mev = T9 * 1e9 * c.K_B_MEV_PER_K
+    starlib, reaclib = starlib_tables(), reaclib_fits()
+    sigma_reaclib = _reaclib_uncertainties()
     fwd = np.empty((len(rxs), u.size))
-    rev = np.full((len(rxs), u.size), -np.inf)
+    rev = np.full((len(rxs), u.size), -700.0)
+    sig = np.zeros((len(rxs), u.size))
+    sources = []
+    u_clip = np.minimum(u, np.log(T9_TABLE_MAX))
     for r, rx in enumerate(rxs):
-        fwd[r] = np.log(np.maximum(rx.forward_rate(np.minimum(T9, T9_FIT_MAX)), 1e-300))
+        use_starlib = rx.name in starlib and (library == "starlib" or rx.name not in reaclib)
+        if use_starlib:
+            label, rows = starlib[rx.name]
+            fwd[r], sig[r] = _starlib_on_grid(rows, u_clip)
+            sources.append(f"starlib:{label}")
+        else:
+            labels, fit = reaclib[rx.name]
+            fwd[r] = np.log(np.maximum(reaclib_rate(fit, np.exp(u_clip)), 1e-300))
+            sig[r] = sigma_reaclib.get(rx.name, 0.0)
+            sources.append("reaclib:" + "+".join(labels))
         if not rx.is_decay:
-            rev[r] = fwd[r] + rx.ln_reverse_ratio(T_mev)
-    rev = np.maximum(rev, -700.0)  # exp underflows to 0 anyway
-    sig = _uncertainties()
-    ln_sigma = np.array([sig.get(rx.name, 0.0) for rx in rxs])
-    return RateTables(network, nuclides, rxs, float(u[0]), float(u[1] - u[0]), fwd, rev, ln_sigma)
+            rev[r] = np.maximum(fwd[r] + rx.ln_reverse_ratio(T_mev), -700.0)  # exp underflows to 0 anyway
+    return RateTables(network, library, nuclides, rxs, tuple(sources), float(u[0]), float(u[1] - u[0]), fwd, rev, sig)

@@ -264,6 +264,47 @@ def _run(grid: _Grid, tables: RateTables, scale: np.ndarray, rtol: float) -> tup
     return Y, steps
 
 
+ERROR_METHODS: tuple[str, ...] = ("none", "linear", "montecarlo")
+
+
+def _theory_errors(
+    method: str, grid: _Grid, tables: RateTables, obs: dict[str, float], rtol: float, n_samples: int, seed: int
+) -> dict[str, float]:
+    """1-sigma relative errors of the observables from the rate uncertainties (see ``solve``)."""
+    if method not in ERROR_METHODS:
+        raise ValueError(f"errors = {method!r}: allowed values are {ERROR_METHODS}")
+    uncertain = [r for r in range(len(tables.reactions)) if np.any(tables.ln_sigma[r] > 0.0)]
+    if method == "none" or not uncertain:
+        return {}
+    ones = np.ones(len(tables.reactions))
+
+    def observe(t: RateTables) -> dict[str, float]:
+        return _observables(tables.nuclides, np.maximum(_run(grid, t, ones, rtol)[0], 0.0))
+
+    def ln_ratio(shifted: dict[str, float], key: str) -> float:
+        return math.log(shifted[key] / obs[key]) if obs[key] > 0.0 and shifted[key] > 0.0 else 0.0
+
+    if method == "linear":
+        var = dict.fromkeys(obs, 0.0)
+        for r in uncertain:
+            shifted = observe(tables.shifted(tables.reactions[r].name))
+            for key in obs:
+                var[key] += ln_ratio(shifted, key) ** 2
+        return {key: math.sqrt(v) for key, v in var.items()}
+    if not (isinstance(n_samples, int) and n_samples >= 10):
+        raise ValueError(f"n_samples = {n_samples!r}: need an integer >= 10")
+    rng = np.random.default_rng(seed)
+    samples = {key: [] for key in obs}
+    for _ in range(n_samples):
+        z = rng.standard_normal(len(tables.reactions))
+        fwd = tables.ln_forward + z[:, None] * tables.ln_sigma
+        rev = tables.ln_reverse + z[:, None] * tables.ln_sigma
+        shifted = observe(replace(tables, ln_forward=fwd, ln_reverse=rev))
+        for key in obs:
+            samples[key].append(ln_ratio(shifted, key))
+    return {key: float(np.std(v, ddof=1)) for key, v in samples.items()}
+
+
 def _observables(nuclides: tuple[str, ...], Y: np.ndarray) -> dict[str, float]:
     y = dict(zip(nuclides, (float(v) for v in Y), strict=True))
     H = y["p"]
@@ -283,41 +324,35 @@ def solve(
     cosmology: Cosmology | None = None,
     *,
     network: str = "key",
+    library: str = "starlib",
     rtol: float = 1e-4,
     T_end_mev: float = 1e-3,
     points_per_efold: int = 100,
     weak: WeakRateFunction | None = None,
     tables: RateTables | None = None,
-    errors: bool = True,
+    errors: str = "linear",
     delta_neff: float = 0.0,
+    n_samples: int = 200,
+    seed: int = 1,
 ) -> BBNResult:
     """Run the network on ``history``; ``tables`` replaces the default rates (e.g. ``with_forward``),
-    ``weak`` the weak rates. ``errors``: propagate the rate uncertainties linearly (one run per
-    uncertain reaction, each rate moved by its 1-sigma factor). ``delta_neff``: extra free-streaming
+    ``weak`` the weak rates. ``errors``: the theory errors from the nuclear-rate uncertainties,
+    "linear" (one run per uncertain reaction, each rate moved by its 1-sigma factor, added in
+    quadrature), "montecarlo" (``n_samples`` runs with every rate drawn from its log-normal, one
+    normal deviate per reaction at all temperatures as STARLIB prescribes; the standard deviation of
+    ln(abundance)) or "none". ``delta_neff``: extra free-streaming
     radiation, Delta N_eff (7/8)(4/11)^(4/3) rho_gamma after e+- annihilation, scaling as a^-4, added to
     the expansion rate (exact for radiation that exchanges no energy)."""
     cosmology = cosmology or Cosmology()
     if weak is None:
         weak = _default_weak(cosmology.tau_n_s)
-    tables = tables or rate_tables(network)
+    tables = tables or rate_tables(network, library)
     grid = _history_grid(history, cosmology, weak, T_end_mev, points_per_efold, delta_neff)
     ones = np.ones(len(tables.reactions))
     Y, steps = _run(grid, tables, ones, rtol)
     Y = np.maximum(Y, 0.0)  # a nuclide burnt to nothing ends within atol of 0, possibly just below
     obs = _observables(tables.nuclides, Y)
-    errs: dict[str, float] = {}
-    if errors:
-        var = dict.fromkeys(obs, 0.0)
-        for r, sigma in enumerate(tables.ln_sigma):
-            if sigma <= 0.0:
-                continue
-            scale = ones.copy()
-            scale[r] = math.exp(sigma)
-            shifted = _observables(tables.nuclides, np.maximum(_run(grid, tables, scale, rtol)[0], 0.0))
-            for key in obs:
-                if obs[key] > 0.0 and shifted[key] > 0.0:
-                    var[key] += math.log(shifted[key] / obs[key]) ** 2
-        errs = {key: math.sqrt(v) for key, v in var.items()}
+    errs = _theory_errors(errors, grid, tables, obs, rtol, n_samples, seed)
     A = np.array([NUCLIDES[n].A for n in tables.nuclides])
     neff = float(np.interp(-math.log(0.01), -np.log(history.T_gamma_mev), history.neff)) + delta_neff
     return BBNResult(
@@ -331,4 +366,4 @@ def solve(
     )
 
 
-__all__ = ["BBNResult", "solve", "nse_abundances", "baryon_density_today_mev3", "replace"]
+__all__ = ["BBNResult", "solve", "nse_abundances", "baryon_density_today_mev3"]
