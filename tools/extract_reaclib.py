@@ -14,23 +14,7 @@ from __future__ import annotations
 
 import sys
 
-NUCLIDES = {"n", "p", "d", "t", "he3", "he4", "he6", "li6", "li7", "li8", "be7", "b8"}
-# reactants, products per REACLIB chapter
-CHAPTERS = {1: (1, 1), 2: (1, 2), 3: (1, 3), 4: (2, 1), 5: (2, 2), 6: (2, 3), 7: (2, 4), 8: (3, 1), 9: (3, 2)}
-NAMES = {
-    "n": "n",
-    "p": "p",
-    "d": "d",
-    "t": "t",
-    "he3": "He3",
-    "he4": "He4",
-    "he6": "He6",
-    "li6": "Li6",
-    "li7": "Li7",
-    "li8": "Li8",
-    "be7": "Be7",
-    "b8": "B8",
-}
+from _reaclib_format import reaction_name  # run as a script from tools/
 
 
 def main() -> None:
@@ -56,15 +40,13 @@ def main() -> None:
         coeffs = lines[i + 2][:52] + lines[i + 3][:39]
         a = [float(coeffs[13 * k : 13 * k + 13]) for k in range(7)]
         i += 4
-        n_in, n_out = CHAPTERS.get(int(chapter), (0, 0))
-        if n_in == 0 or len(nucs) != n_in + n_out or not set(nucs) <= NUCLIDES:
+        name = reaction_name(int(chapter), nucs)
+        if name is None:
             continue
-        if "v" in flag or label == "ec" or label == "bet+" and n_in > 1:
+        if "v" in flag or label == "ec" or (label == "bet+" and " + " in name.split(">")[0]):
             continue
-        reactants = " + ".join(NAMES[x] for x in nucs[:n_in])
-        products = " + ".join(NAMES[x] for x in nucs[n_in:])
         kind = flag.replace("v", "") or "n"
-        print(f"{reactants} > {products} | {label} | {kind} | {q:.5f} | " + " ".join(f"{x:.6e}" for x in a))
+        print(f"{name} | {label} | {kind} | {q:.5f} | " + " ".join(f"{x:.6e}" for x in a))
 
 
 if __name__ == "__main__":

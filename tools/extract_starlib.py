@@ -14,23 +14,10 @@ from __future__ import annotations
 
 import sys
 
-NUCLIDES = {"n", "p", "d", "t", "he3", "he4", "he6", "li6", "li7", "li8", "be7", "b8"}
-CHAPTERS = {1: (1, 1), 2: (1, 2), 3: (1, 3), 4: (2, 1), 5: (2, 2), 6: (2, 3), 7: (2, 4), 8: (3, 1), 9: (3, 2)}
-NAMES = {
-    "n": "n",
-    "p": "p",
-    "d": "d",
-    "t": "t",
-    "he3": "He3",
-    "he4": "He4",
-    "he6": "He6",
-    "li6": "Li6",
-    "li7": "Li7",
-    "li8": "Li8",
-    "be7": "Be7",
-    "b8": "B8",
-}
+from _reaclib_format import reaction_name  # run as a script from tools/
+
 ROWS = 60
+"""Temperatures per STARLIB table."""
 
 
 def main() -> None:
@@ -56,14 +43,12 @@ def main() -> None:
         label, flag, q = head[43:47].strip(), head[47:48].strip(), float(head[52:64])
         rows = lines[i + 1 : i + 1 + ROWS]
         i += 1 + ROWS
-        n_in, n_out = CHAPTERS.get(chapter, (0, 0))
-        if n_in == 0 or len(nucs) != n_in + n_out or not set(nucs) <= NUCLIDES:
+        name = reaction_name(chapter, nucs)
+        if name is None:
             continue
-        if flag == "v" or label == "ec" or (label == "bet+" and n_in > 1):
+        if flag == "v" or label == "ec" or (label == "bet+" and " + " in name.split(">")[0]):
             continue
-        reactants = " + ".join(NAMES[x] for x in nucs[:n_in])
-        products = " + ".join(NAMES[x] for x in nucs[n_in:])
-        print(f"> {reactants} > {products} | {label} | {q:.5f}")
+        print(f"> {name} | {label} | {q:.5f}")
         for row in rows:
             t9, rate, fu = (float(v) for v in row.split())
             print(f"{t9:.3e} {rate:.4e} {fu:.4e}")
