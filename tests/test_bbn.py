@@ -212,3 +212,17 @@ def test_rate_library_choice_is_the_known_theory_spread(sm_history, sbbn):
     assert 0.015 < old.D_H / sbbn.D_H - 1.0 < 0.045
     assert 0.08 < 1.0 - old.Li7_H / sbbn.Li7_H < 0.18
     assert abs(old.Yp_bbn - sbbn.Yp_bbn) < 3e-4
+
+
+def test_extended_network_side_by_side_with_primat_large(sm_history):
+    # our extended network (A <= 8) against PRIMAT's large network (C backend, up to CNO) run here:
+    # the same tolerances; 7Li drops by ~1 % from the key network in both (mostly 7Be(d,p)2a)
+    primat_backend = pytest.importorskip("primat.backend")
+    if not primat_backend.HAS_C_BACKEND:
+        pytest.skip("PRIMAT's C backend is not built")
+    ref = primat_backend.run_bbn({"Omegabh2": 0.02242, "tau_n": 879.4, "network": "large"}, force_backend="c")
+    ours = bbn.solve(sm_history, Cosmology(omega_b=0.02242, tau_n_s=879.4), network="extended", errors="none")
+    assert abs(ours.Yp_bbn - ref["YPBBN"]) < 3e-4
+    assert ours.D_H / ref["DoH"] == pytest.approx(1.0, abs=5e-3)
+    assert ours.He3_H / ref["He3oH"] == pytest.approx(1.0, abs=2e-2)
+    assert ours.Li7_H / ref["Li7oH"] == pytest.approx(1.0, abs=5e-2)
