@@ -16,6 +16,7 @@ six 11-character fields, 67-70 MAT, 71-72 MF, 73-75 MT.  Floats may omit the
 'E' ("1.234567+6").  Energies are in eV and cross sections in barns; the
 helpers below convert to MeV and mb on request.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ def endf_int(s: str) -> int:
 def read_sections(path: str) -> dict:
     """Return {(MF, MT): [66-character record strings]} for one file."""
     secs: dict = {}
-    with open(path, "r") as f:
+    with open(path) as f:
         for k, line in enumerate(f):
             line = line.rstrip("\n").ljust(75)
             try:
@@ -59,9 +60,9 @@ def read_sections(path: str) -> dict:
                 mt = int(line[72:75])
             except ValueError:
                 continue
-            if k == 0 and mf == 0 and mt == 0:      # TPID record
+            if k == 0 and mf == 0 and mt == 0:  # TPID record
                 continue
-            if mat <= 0 or mf == 0 or mt == 0:      # SEND/FEND/MEND/TEND
+            if mat <= 0 or mf == 0 or mt == 0:  # SEND/FEND/MEND/TEND
                 continue
             secs.setdefault((mf, mt), []).append(line[:66])
     return secs
@@ -79,8 +80,14 @@ class _Reader:
 
     def cont(self):
         ln = self._line()
-        return (endf_float(ln[0:11]), endf_float(ln[11:22]), endf_int(ln[22:33]),
-                endf_int(ln[33:44]), endf_int(ln[44:55]), endf_int(ln[55:66]))
+        return (
+            endf_float(ln[0:11]),
+            endf_float(ln[11:22]),
+            endf_int(ln[22:33]),
+            endf_int(ln[33:44]),
+            endf_int(ln[44:55]),
+            endf_int(ln[55:66]),
+        )
 
     def _values(self, n, conv=endf_float):
         vals = []
@@ -89,7 +96,7 @@ class _Reader:
             for j in range(6):
                 if len(vals) == n:
                     break
-                vals.append(conv(ln[11 * j: 11 * (j + 1)]))
+                vals.append(conv(ln[11 * j : 11 * (j + 1)]))
         return vals
 
     def list_(self):
@@ -100,8 +107,9 @@ class _Reader:
         c1, c2, l1, l2, nr, np_ = self.cont()
         interp = self._values(2 * nr, endf_int)
         xy = self._values(2 * np_)
-        return Tab1(c1, c2, l1, l2, np.array(interp[0::2]), np.array(interp[1::2]),
-                    np.array(xy[0::2]), np.array(xy[1::2]))
+        return Tab1(
+            c1, c2, l1, l2, np.array(interp[0::2]), np.array(interp[1::2]), np.array(xy[0::2]), np.array(xy[1::2])
+        )
 
     def tab2(self):
         c1, c2, l1, l2, nr, nz = self.cont()
@@ -140,14 +148,20 @@ class Tab1:
                 out[k] = y0
             elif law == 2:
                 out[k] = y0 + (y1 - y0) * (ee - x0) / (x1 - x0)
-            elif law == 3:    # y linear in ln x
+            elif law == 3:  # y linear in ln x
                 out[k] = y0 + (y1 - y0) * np.log(ee / x0) / np.log(x1 / x0)
-            elif law == 4:    # ln y linear in x
-                out[k] = y0 * (y1 / y0) ** ((ee - x0) / (x1 - x0)) if y0 > 0 and y1 > 0 else \
-                    y0 + (y1 - y0) * (ee - x0) / (x1 - x0)
-            elif law == 5:    # ln y linear in ln x
-                out[k] = y0 * (y1 / y0) ** (np.log(ee / x0) / np.log(x1 / x0)) if y0 > 0 and y1 > 0 else \
-                    y0 + (y1 - y0) * (ee - x0) / (x1 - x0)
+            elif law == 4:  # ln y linear in x
+                out[k] = (
+                    y0 * (y1 / y0) ** ((ee - x0) / (x1 - x0))
+                    if y0 > 0 and y1 > 0
+                    else y0 + (y1 - y0) * (ee - x0) / (x1 - x0)
+                )
+            elif law == 5:  # ln y linear in ln x
+                out[k] = (
+                    y0 * (y1 / y0) ** (np.log(ee / x0) / np.log(x1 / x0))
+                    if y0 > 0 and y1 > 0
+                    else y0 + (y1 - y0) * (ee - x0) / (x1 - x0)
+                )
             else:
                 raise ValueError(f"unsupported interpolation law {law}")
         return out

@@ -18,6 +18,7 @@ EXFOR conventions used here (LEXFOR / EXFOR Formats Manual):
 
 No dependencies beyond numpy.  Plain Python otherwise.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,15 +29,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-EXFOR_REPO = os.environ.get(
-    "EXFOR_REPO", "/work/.mirror/IAEA-NDS+exfor_master/repo")
+EXFOR_REPO = os.environ.get("EXFOR_REPO", "/work/.mirror/IAEA-NDS+exfor_master/repo")
 
 # ---------------------------------------------------------------------------
 # units
 # ---------------------------------------------------------------------------
 ENERGY_UNITS = {"EV": 1e-6, "KEV": 1e-3, "MEV": 1.0, "GEV": 1e3}
-XS_UNITS = {"B": 1e3, "MB": 1.0, "MUB": 1e-3, "NB": 1e-6, "MICRO-B": 1e-3,
-            "B*RT-EV": None}
+XS_UNITS = {"B": 1e3, "MB": 1.0, "MUB": 1e-3, "NB": 1e-6, "MICRO-B": 1e-3, "B*RT-EV": None}
 REL_UNITS = {"PER-CENT": 1e-2, "NO-DIM": 1.0}
 
 
@@ -44,8 +43,7 @@ def entry_text(entry: str, repo: str = EXFOR_REPO) -> str:
     """Return the text of EXFOR entry ``entry`` (e.g. 'M0140')."""
     entry = entry.strip().upper()
     path = f"exforall/{entry[:3]}/{entry}.x4"
-    out = subprocess.run(["git", "-C", repo, "show", f"HEAD:{path}"],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(["git", "-C", repo, "show", f"HEAD:{path}"], check=True, capture_output=True, text=True)
     return out.stdout
 
 
@@ -70,7 +68,7 @@ def parse_number(s: str):
 
 def _fields(line: str, n: int = 6):
     line = line.rstrip("\n").ljust(66)
-    return [line[11 * i: 11 * (i + 1)] for i in range(n)]
+    return [line[11 * i : 11 * (i + 1)] for i in range(n)]
 
 
 @dataclass
@@ -89,7 +87,7 @@ class Table:
 @dataclass
 class Subentry:
     name: str
-    bib: dict = field(default_factory=dict)   # keyword -> text
+    bib: dict = field(default_factory=dict)  # keyword -> text
     common: Table | None = None
     data: Table | None = None
 
@@ -175,9 +173,21 @@ def parse_entry(text: str) -> dict:
 # conversion to (E [MeV], sigma [mb], dsigma [mb])
 # ---------------------------------------------------------------------------
 _ERR_TOTAL = ("DATA-ERR", "ERR-T", "DATA-ERR1")
-_ERR_PARTS = ("ERR-S", "ERR-SYS", "ERR-1", "ERR-2", "ERR-3", "ERR-4",
-              "ERR-5", "ERR-6", "ERR-7", "ERR-8", "ERR-9", "MONIT-ERR",
-              "DATA-ERR2")
+_ERR_PARTS = (
+    "ERR-S",
+    "ERR-SYS",
+    "ERR-1",
+    "ERR-2",
+    "ERR-3",
+    "ERR-4",
+    "ERR-5",
+    "ERR-6",
+    "ERR-7",
+    "ERR-8",
+    "ERR-9",
+    "MONIT-ERR",
+    "DATA-ERR2",
+)
 
 
 def _err_in_mb(value, unit, sigma_mb):
@@ -204,7 +214,7 @@ def cross_section(sub: Subentry, data_col: str = "DATA"):
     com = sub.common
     common = {}
     if com is not None and com.rows:
-        for h, u, v in zip(com.heads, com.units, com.rows[0]):
+        for h, u, v in zip(com.heads, com.units, com.rows[0], strict=False):
             common[h] = (u, v)
 
     def getcol(name):
@@ -222,8 +232,10 @@ def cross_section(sub: Subentry, data_col: str = "DATA"):
         u1, e1 = getcol("EN-MIN")
         u2, e2 = getcol("EN-MAX")
         if e1 is not None and e2 is not None:
-            en = [None if (a is None or b is None) else 0.5 * (a * ENERGY_UNITS[u1] + b * ENERGY_UNITS[u2])
-                  for a, b in zip(e1, e2)]
+            en = [
+                None if (a is None or b is None) else 0.5 * (a * ENERGY_UNITS[u1] + b * ENERGY_UNITS[u2])
+                for a, b in zip(e1, e2, strict=False)
+            ]
             u = "MEV"
             notes.append("E = midpoint of EN-MIN/EN-MAX")
         else:
@@ -249,7 +261,7 @@ def cross_section(sub: Subentry, data_col: str = "DATA"):
     for name in _ERR_TOTAL:
         eu, ec = getcol(name)
         if ec is not None:
-            err = np.array([_err_in_mb(e, eu, s) or 0.0 for e, s in zip(ec, S)])
+            err = np.array([_err_in_mb(e, eu, s) or 0.0 for e, s in zip(ec, S, strict=False)])
             notes.append(f"dsigma = {name}")
             have_total = True
             break
@@ -257,8 +269,12 @@ def cross_section(sub: Subentry, data_col: str = "DATA"):
         pu, pc = getcol("+ERR-T")
         mu, mc = getcol("-ERR-T")
         if pc is not None and mc is not None:
-            err = np.array([0.5 * ((_err_in_mb(a, pu, s) or 0.0) + (_err_in_mb(b, mu, s) or 0.0))
-                            for a, b, s in zip(pc, mc, S)])
+            err = np.array(
+                [
+                    0.5 * ((_err_in_mb(a, pu, s) or 0.0) + (_err_in_mb(b, mu, s) or 0.0))
+                    for a, b, s in zip(pc, mc, S, strict=False)
+                ]
+            )
             notes.append("dsigma = mean of +ERR-T/-ERR-T")
             have_total = True
     if not have_total:
@@ -267,7 +283,7 @@ def cross_section(sub: Subentry, data_col: str = "DATA"):
         for name in _ERR_PARTS:
             eu, ec = getcol(name)
             if ec is not None:
-                var += np.array([(_err_in_mb(e, eu, s) or 0.0) ** 2 for e, s in zip(ec, S)])
+                var += np.array([(_err_in_mb(e, eu, s) or 0.0) ** 2 for e, s in zip(ec, S, strict=False)])
                 used.append(name)
         err = np.sqrt(var)
         notes.append("dsigma = quadrature sum of " + ("+".join(used) if used else "nothing (0)"))
