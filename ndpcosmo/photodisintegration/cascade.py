@@ -16,6 +16,7 @@ electron energies are total energies. Units: MeV; rates in MeV (natural units); 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,7 +65,7 @@ class Spectrum:
         cell average of ``sigma`` (E [MeV] -> cross section), plus the line at E0."""
         lo = self.E_mev / np.sqrt(self.E_mev[1] / self.E_mev[0]) if self.E_mev.size > 1 else self.E_mev
         hi = lo * (self.E_mev[1] / self.E_mev[0]) if self.E_mev.size > 1 else self.E_mev
-        t, w = np.polynomial.legendre.leggauss(n_nodes)
+        t, w = qed.gauss_legendre(n_nodes)
         E = lo[:, None] + 0.5 * (t[None, :] + 1.0) * (hi - lo)[:, None]
         mean = np.sum(0.5 * w[None, :] * sigma(E), axis=1)
         return float(np.sum(self.F_gamma * (hi - lo) * mean) + self.line * float(sigma(np.array([self.E0_mev]))[0]))
@@ -75,10 +76,16 @@ def _planck(eps: np.ndarray, T: float) -> np.ndarray:
     return eps**2 / (math.pi**2 * np.expm1(eps / T))
 
 
-def _laguerre(n: int, T: float) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes and weights for int_0^inf g(eps) d eps with g ~ Planck (generalised Gauss-Laguerre in eps/T)."""
+@functools.lru_cache(maxsize=8)
+def _laguerre_unit(n: int) -> tuple[np.ndarray, np.ndarray]:
     x, w = np.polynomial.laguerre.laggauss(n)
-    return x * T, w * T * np.exp(x)
+    return x, w * np.exp(x)
+
+
+def _laguerre(n: int, T: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights for int_0^inf g(eps) d eps with g ~ Planck (Gauss-Laguerre in eps/T)."""
+    x, w = _laguerre_unit(n)
+    return x * T, w * T
 
 
 def _jones_range(E_photon: np.ndarray, E_e: np.ndarray, eps: np.ndarray) -> np.ndarray:
@@ -98,7 +105,7 @@ def inverse_compton_moments(E_e: np.ndarray, T: float, n_eps: int = 48, n_q: int
     eps3 = eps[None, :, None]
     gamma = E_e / qed.M_E
     G = 4.0 * eps3 * gamma / qed.M_E
-    t, wq = np.polynomial.legendre.leggauss(n_q)
+    t, wq = qed.gauss_legendre(n_q)
     q_low = np.maximum(1.0 / (4.0 * gamma**2), eps3 / (G * (E_e - eps3)))
     span = -np.log(q_low)
     q = np.exp(np.log(q_low) + 0.5 * (t + 1.0) * span)
@@ -181,7 +188,7 @@ class _Transfer:
 
 def _cell_nodes(lo: float, hi: float, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes and weights in ln E over [lo, hi] (weights include dE = E d ln E)."""
-    t, w = np.polynomial.legendre.leggauss(n)
+    t, w = qed.gauss_legendre(n)
     u = 0.5 * (t + 1.0) * math.log(hi / lo) + math.log(lo)
     E = np.exp(u)
     return E, 0.5 * math.log(hi / lo) * w * E
@@ -217,7 +224,7 @@ def _transfer(
     Qe = np.zeros((n, m))
     below_g = np.zeros(m)
     below_e = np.zeros(m)
-    t, wl = np.polynomial.legendre.leggauss(n_sub)
+    t, wl = qed.gauss_legendre(n_sub)
     grid_below = np.geomspace(1e-6, edges[0], n_below + 1)
     for j, Ej in enumerate(sources):
         top = min(max(int(np.searchsorted(edges, Ej, side="left")) - 1, 0), n - 1)

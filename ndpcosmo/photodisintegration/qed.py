@@ -25,6 +25,7 @@ every function takes energies in MeV and returns cross sections in MeV^-2, rates
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -137,6 +138,15 @@ def inverse_compton_kernel(E1_mev: np.ndarray, gamma: float, eps_mev: np.ndarray
     return np.where(ok, value, 0.0)
 
 
+@functools.lru_cache(maxsize=32)
+def gauss_legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [-1, 1] (cached; read-only arrays)."""
+    t, w = np.polynomial.legendre.leggauss(n)
+    t.flags.writeable = False
+    w.flags.writeable = False
+    return t, w
+
+
 def _planck_phi(eps_min_mev: np.ndarray, T_mev: float) -> np.ndarray:
     """int_{eps_min}^inf n(eps)/eps^2 deps for a Planck gas (2 helicities) = -(T/pi^2) ln(1 - exp(-eps_min/T))."""
     return -(T_mev / math.pi**2) * np.log(-np.expm1(-np.asarray(eps_min_mev, dtype=float) / T_mev))
@@ -160,7 +170,7 @@ def pair_creation(E_mev: float, T_mev: float, x: np.ndarray, n_s: int = 400) -> 
     x = np.asarray(x, dtype=float)
     # s = 4 m^2 y, y from 1 to where Phi is negligible: Phi ~ exp(-m^2 y / (E T))
     y_max = 1.0 + 60.0 * E_mev * T_mev / M_E**2
-    t, w = np.polynomial.legendre.leggauss(n_s)
+    t, w = gauss_legendre(n_s)
     u = 0.5 * (t + 1.0)  # y - 1 = (y_max - 1) u^2: resolves the threshold
     y = 1.0 + (y_max - 1.0) * u * u
     wy = w * (y_max - 1.0) * u  # dy = 2 (y_max - 1) u du, du = dt / 2
@@ -168,15 +178,15 @@ def pair_creation(E_mev: float, T_mev: float, x: np.ndarray, n_s: int = 400) -> 
     weight = wy * 4.0 * M_E**2 * s * breit_wheeler(s) * _planck_phi(s / (4.0 * E_mev), T_mev) / (8.0 * E_mev**2)
     rate = float(np.sum(weight))
     beta = np.sqrt(1.0 - 1.0 / y)
-    spectrum = np.zeros_like(x)
-    for b, wt in zip(beta, weight, strict=True):
-        inside = np.abs(2.0 * x - 1.0) < b
-        if wt <= 0.0 or not np.any(inside):
-            continue
-        cos = np.clip((2.0 * x - 1.0) / b, -1.0, 1.0)
-        norm = 2.0 * math.pi * ((3.0 - b**4) * math.log((1.0 + b) / (1.0 - b)) - 2.0 * b * (2.0 - b * b))
-        density = 2.0 * math.pi * _bw_angular(cos, b) / norm * (2.0 / b)  # dP/dx of one lepton
-        spectrum += np.where(inside, 2.0 * wt * density, 0.0)
+    keep = weight > 0.0
+    b = beta[keep][None, :]
+    wt = weight[keep][None, :]
+    u = (2.0 * x - 1.0)[:, None]
+    inside = np.abs(u) < b
+    cos = np.clip(u / b, -1.0, 1.0)
+    norm = 2.0 * math.pi * ((3.0 - b**4) * np.log((1.0 + b) / (1.0 - b)) - 2.0 * b * (2.0 - b * b))
+    density = 2.0 * math.pi * _bw_angular(cos, b) / norm * (2.0 / b)  # dP/dx of one lepton
+    spectrum = np.sum(np.where(inside, 2.0 * wt * density, 0.0), axis=1)
     return rate, spectrum
 
 
