@@ -59,6 +59,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "--errors", choices=("none", "linear", "montecarlo"), default="linear", help="rate-uncertainty propagation"
     )
     bb.add_argument("--json", action="store_true", help="print a JSON object")
+    pd = sub.add_parser("pdi", help="photodisintegration of the SBBN abundances by decays at rest (ACROPOLIS's setup)")
+    pd.add_argument("--mass", type=float, required=True, metavar="MEV", help="mass of the decaying particle [MeV]")
+    pd.add_argument("--tau", type=float, required=True, metavar="S", help="lifetime [s]")
+    pd.add_argument("--n-over-ngamma", type=float, required=True, metavar="R", help="n/n_gamma at T0")
+    pd.add_argument("--T0", type=float, default=10.0, metavar="MEV", help="reference temperature [MeV] (default 10)")
+    pd.add_argument("--json", action="store_true", help="print a JSON object")
     return parser
 
 
@@ -150,6 +156,23 @@ def _bbn(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pdi(args: argparse.Namespace) -> int:
+    from .photodisintegration import solve_decay
+
+    out = solve_decay(args.mass, args.tau, args.n_over_ngamma, T0_mev=args.T0)
+    H = out["p"]
+    summary: dict[str, object] = {
+        "D_H": out["D"] / H,
+        "He3_H": out["He3"] / H,
+        "Li7_H": out["Li7"] / H,
+        "Li6_H": out["Li6"] / H,
+        "Yp_bbn": 4.0 * out["He4"],
+        "n_over_nb": out,
+    }
+    _print_summary(summary, args.json)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ndpcosmo`` console script."""
     args = _build_parser().parse_args(argv)
@@ -160,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _history(args)
         if args.command == "bbn":
             return _bbn(args)
+        if args.command == "pdi":
+            return _pdi(args)
     except BrokenPipeError:  # output piped into e.g. head: not an error
         return 0
     except ValueError as exc:

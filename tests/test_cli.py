@@ -134,3 +134,14 @@ def test_bbn_with_extra_radiation_and_a_model(capsys):
 def test_bbn_bad_input(args, needle):
     proc = _run("bbn", *args)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and needle in proc.stderr
+
+
+def test_pdi_json_and_bad_input():
+    proc = _run("pdi", "--mass", "3.0", "--tau", "1e6", "--n-over-ngamma", "1e-6", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    for key in ("D_H", "He3_H", "Li7_H", "Yp_bbn", "n_over_nb"):
+        assert key in out
+    assert 2e-5 < out["D_H"] < 3e-5  # below every threshold: the SBBN value
+    bad = _run("pdi", "--mass", "10", "--tau", "-1", "--n-over-ngamma", "1e-6")
+    assert bad.returncode == 2 and "tau_s" in bad.stderr and "Traceback" not in bad.stderr
