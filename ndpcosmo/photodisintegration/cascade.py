@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ndpcosmo.photodisintegration import qed
+from ndpcosmo.photodisintegration import _kernels, qed
 
 E_MIN_MEV = 1.5
 """Lower end of the cascade grid: below the lowest photodisintegration threshold (7Be, 1.587 MeV)."""
@@ -157,23 +157,11 @@ def _photon_products(E_out: np.ndarray, E_in: float, bath: Bath) -> tuple[np.nda
 
 def _electron_products(E_out: np.ndarray, K_in: float, bath: Bath) -> tuple[np.ndarray, np.ndarray]:
     """Differential rates [per MeV] from one e+- of kinetic energy K_in (inverse Compton): photons at
-    E_out and the scattered lepton at kinetic energy E_out."""
-    E_e = np.full_like(E_out, K_in + qed.M_E)
-    T = bath.T_mev
-    eps, w = _laguerre(48, T)
-    weight = w * _planck(eps, T)
-    gamma = E_e[..., None] / qed.M_E
-    photon = np.sum(
-        weight
-        * qed.inverse_compton_kernel(E_out[..., None], gamma, eps)
-        * _jones_range(E_out[..., None], E_e[..., None], eps),
-        axis=-1,
+    E_out and the scattered lepton at kinetic energy E_out (numba: ``_kernels``)."""
+    eps, w = _laguerre(48, bath.T_mev)
+    return _kernels.inverse_compton_products(
+        np.ascontiguousarray(E_out, dtype=float), float(K_in), eps, w * _planck(eps, bath.T_mev), qed.M_E, qed.R_E**2
     )
-    E_gamma = E_e[..., None] + eps - (E_out[..., None] + qed.M_E)
-    lepton = np.sum(
-        weight * qed.inverse_compton_kernel(E_gamma, gamma, eps) * _jones_range(E_gamma, E_e[..., None], eps), axis=-1
-    )
-    return photon, lepton
 
 
 @dataclass(frozen=True)
@@ -277,7 +265,8 @@ def solve(
     nodes = np.append(centres, E0_mev)  # the last column: the injected line
     rates = photon_rates(nodes, bath)
     gamma_g = sum(rates.values())
-    gamma_e = inverse_compton_rate(nodes + qed.M_E, bath.T_mev)  # leptons: kinetic energy on the grid
+    ic = inverse_compton_moments(nodes + qed.M_E, bath.T_mev)  # leptons: kinetic energy on the grid
+    gamma_e = ic["rate"]
     tg = _transfer(edges, nodes, bath, _photon_products, n_sub, n_top)
     te = _transfer(edges, nodes, bath, _electron_products, n_sub, n_top, electron_source=True)
     # energy conservation column by column: photons put Gamma E - 2 m (pairs' rest mass) into photons
@@ -287,7 +276,6 @@ def solve(
     exact_g = gamma_g * nodes - 2.0 * qed.M_E * (rates["pair_creation"] + rates["bethe_heitler"])
     sum_g = tg.Q[0].sum(axis=0) + tg.Q[1].sum(axis=0) + tg.below[0] + tg.below[1]
     fix_g = exact_g / sum_g
-    ic = inverse_compton_moments(nodes + qed.M_E, bath.T_mev)
     lepton_exact = gamma_e * nodes + ic["target_power"] - ic["photon_power"]
     photon_part = te.Q[0].sum(axis=0) + te.below[0]
     lepton_part = te.Q[1].sum(axis=0) + te.below[1]

@@ -31,6 +31,7 @@ import math
 import numpy as np
 
 from ndpcosmo import constants as c
+from ndpcosmo.photodisintegration._kernels import pair_spectrum
 
 M_E = c.M_E_MEV
 ALPHA = c.ALPHA_EM
@@ -178,15 +179,7 @@ def pair_creation(E_mev: float, T_mev: float, x: np.ndarray, n_s: int = 400) -> 
     weight = wy * 4.0 * M_E**2 * s * breit_wheeler(s) * _planck_phi(s / (4.0 * E_mev), T_mev) / (8.0 * E_mev**2)
     rate = float(np.sum(weight))
     beta = np.sqrt(1.0 - 1.0 / y)
-    keep = weight > 0.0
-    b = beta[keep][None, :]
-    wt = weight[keep][None, :]
-    u = (2.0 * x - 1.0)[:, None]
-    inside = np.abs(u) < b
-    cos = np.clip(u / b, -1.0, 1.0)
-    norm = 2.0 * math.pi * ((3.0 - b**4) * np.log((1.0 + b) / (1.0 - b)) - 2.0 * b * (2.0 - b * b))
-    density = 2.0 * math.pi * _bw_angular(cos, b) / norm * (2.0 / b)  # dP/dx of one lepton
-    spectrum = np.sum(np.where(inside, 2.0 * wt * density, 0.0), axis=1)
+    spectrum = pair_spectrum(np.ascontiguousarray(np.atleast_1d(x), dtype=float), beta, weight)
     return rate, spectrum
 
 

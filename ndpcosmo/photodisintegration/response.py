@@ -31,10 +31,10 @@ class ResponseGrid:
 
     E0_min_mev: float = 1.55
     E0_max_mev: float = 160.0
-    E0_per_decade: int = 15
+    E0_per_decade: int = 20
     T_min_mev: float = 2e-7
     T_max_mev: float = 1.5e-2
-    T_per_decade: int = 12
+    T_per_decade: int = 24
     cascade_points_per_decade: int = 30
 
 
