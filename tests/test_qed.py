@@ -81,3 +81,12 @@ def test_inverse_compton_thomson_limit():
     assert np.trapezoid(k, E1) / qed.SIGMA_T == pytest.approx(1.0, abs=1e-2)
     gain = np.trapezoid(E1 * k, E1) - qed.SIGMA_T * eps
     assert gain / (4.0 / 3.0 * qed.SIGMA_T * (g * g - 1.0) * eps) == pytest.approx(1.0, abs=5e-3)
+
+
+def test_pair_creation_rate_scaling():
+    # Gamma = (T m^4 / E^2) H(E T / m^2): the tabulated H reproduces the quadrature at any (E, T)
+    for T in (1e-5, 3e-4, 2e-3, 1e-2):
+        for E in np.geomspace(1.5, 200.0, 12):
+            direct, _ = qed.pair_creation(E, T, np.array([0.5]), n_s=400)
+            if direct > 1e-250:
+                assert qed.pair_creation_rate(np.array([E]), T)[0] / direct == pytest.approx(1.0, abs=1e-6)

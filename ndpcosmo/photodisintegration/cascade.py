@@ -129,9 +129,8 @@ def inverse_compton_rate(E_e: np.ndarray, T: float, n_eps: int = 48, n_q: int = 
 def photon_rates(E: np.ndarray, bath: Bath) -> dict[str, np.ndarray]:
     """Photon interaction rates [MeV] by process."""
     E = np.atleast_1d(np.asarray(E, dtype=float))
-    dp = np.array([qed.pair_creation(e, bath.T_mev, np.array([0.5]), n_s=200)[0] for e in E])
     return {
-        "pair_creation": dp,
+        "pair_creation": qed.pair_creation_rate(E, bath.T_mev),
         "photon_photon": qed.photon_photon_rate(E, bath.T_mev),
         "bethe_heitler": bath.n_z2_mev3 * qed.bethe_heitler(E, 1.0),
         "compton": bath.n_e_mev3 * qed.klein_nishina(E),
