@@ -34,6 +34,11 @@ class Nuclide:
         """Nuclear mass [MeV]: atomic mass minus Z electron masses (electron binding neglected)."""
         return self.A * c.AMU_MEV + 1e-3 * self.mass_excess_kev - self.Z * c.M_E_MEV
 
+    @property
+    def atomic_mass_mev(self) -> float:
+        """Atomic (neutral-atom) mass [MeV]: A u + mass excess."""
+        return self.A * c.AMU_MEV + 1e-3 * self.mass_excess_kev
+
     def partition(self, T_mev: np.ndarray | float) -> np.ndarray:
         """Partition function G(T) = sum over levels of (2J + 1) exp(-E/T)."""
         T = np.asarray(T_mev, dtype=float)

@@ -31,6 +31,7 @@ from ndpcosmo.bbn.nuclides import NUCLIDES, ln_quantum_concentration
 from ndpcosmo.bbn.rates import RateTables, rate_tables
 from ndpcosmo.errors import SolverError
 from ndpcosmo.model import Cosmology
+from ndpcosmo.plasma import photon_number_density
 
 WeakRateFunction = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 """(T_gamma [MeV], T_nu_e [MeV]) -> (lambda_n->p, lambda_p->n) [s^-1]."""
@@ -55,9 +56,6 @@ ABUNDANCE_FLOOR: dict[str, float] = {
 }
 """Scale below which an abundance is controlled absolutely (atol = rtol x floor): well below each
 nuclide's primordial value, so the final abundances are controlled relatively."""
-M_H_ATOM_U = 1.00782503223
-M_HE4_ATOM_U = 4.00260325413
-"""Atomic masses of 1H and 4He [u] (AME2020)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,8 @@ class BBNResult:
 
 def baryon_density_today_mev3(cosmology: Cosmology) -> float:
     """n_b today [MeV^3] from omega_b."""
-    m_b = ((1.0 - Y_HE_FOR_MEAN_BARYON_MASS) * M_H_ATOM_U + Y_HE_FOR_MEAN_BARYON_MASS * M_HE4_ATOM_U / 4.0) * c.AMU_MEV
+    m_H, m_He = NUCLIDES["p"].atomic_mass_mev, NUCLIDES["He4"].atomic_mass_mev
+    m_b = (1.0 - Y_HE_FOR_MEAN_BARYON_MASS) * m_H + Y_HE_FOR_MEAN_BARYON_MASS * m_He / 4.0
     return cosmology.omega_b * c.RHO_CRIT_OVER_H2_MEV4 / m_b
 
 
@@ -153,7 +152,7 @@ def _history_grid(
     )
     T9 = np.exp(table[0])
     x_nuc = float(np.interp(-math.log(T9_NUCLEAR_START), -np.log(T9), xs)) if T9[0] > T9_NUCLEAR_START else float(xs[0])
-    n_gamma_end = 2.0 * c.ZETA3 / math.pi**2 * T_end_mev**3
+    n_gamma_end = float(photon_number_density(T_end_mev))
     eta10 = 1e10 * baryon_density_today_mev3(cosmology) * (a_today / math.exp(x_end)) ** 3 / n_gamma_end
     return _Grid(float(xs[0]), float(xs[1] - xs[0]), np.ascontiguousarray(table), x_nuc, x_end, eta10)
 
@@ -308,10 +307,10 @@ def _theory_errors(
 def _observables(nuclides: tuple[str, ...], Y: np.ndarray) -> dict[str, float]:
     y = dict(zip(nuclides, (float(v) for v in Y), strict=True))
     H = y["p"]
-    mass = sum(y[n] * (NUCLIDES[n].A * c.AMU_MEV + 1e-3 * NUCLIDES[n].mass_excess_kev) for n in nuclides)
+    mass = sum(y[n] * NUCLIDES[n].atomic_mass_mev for n in nuclides)
     return {
         "Yp_bbn": 4.0 * y["He4"],
-        "Yp": y["He4"] * M_HE4_ATOM_U * c.AMU_MEV / mass,
+        "Yp": y["He4"] * NUCLIDES["He4"].atomic_mass_mev / mass,
         "D_H": y["d"] / H,
         "He3_H": (y["He3"] + y["t"]) / H,
         "Li7_H": (y["Li7"] + y["Be7"]) / H,

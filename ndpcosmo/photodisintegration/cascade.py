@@ -137,16 +137,11 @@ def photon_rates(E: np.ndarray, bath: Bath) -> dict[str, np.ndarray]:
     }
 
 
-def _pp_kernel(E_out: np.ndarray, E_in: float, T: float) -> np.ndarray:
-    """Photon-photon scattering kernel (``qed.photon_photon_spectrum``) for arrays of E'."""
-    return qed.photon_photon_spectrum(E_out, E_in, T)
-
-
 def _photon_products(E_out: np.ndarray, E_in: float, bath: Bath) -> tuple[np.ndarray, np.ndarray]:
     """Differential rates [per MeV] from one photon at E_in: photons at energy E_out, and e+- (together)
     at kinetic energy E_out."""
     T = bath.T_mev
-    photons = _pp_kernel(E_out, E_in, T) + bath.n_e_mev3 * qed.compton_differential(E_out, E_in)
+    photons = qed.photon_photon_spectrum(E_out, E_in, T) + bath.n_e_mev3 * qed.compton_differential(E_out, E_in)
     total = E_out + qed.M_E  # lepton total energy
     _, pairs = qed.pair_creation(E_in, T, total / E_in, n_s=200)
     leptons = pairs / E_in + 2.0 * bath.n_z2_mev3 * qed.bethe_heitler_differential(total, E_in)

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ndpcosmo import constants as c
 from ndpcosmo.cache import cached_arrays, fingerprint
 from ndpcosmo.photodisintegration import cascade
 from ndpcosmo.photodisintegration.reactions import reactions
+from ndpcosmo.plasma import photon_number_density
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class ResponseGrid:
 
 
 def _photon_density(T: float) -> float:
-    return 2.0 * c.ZETA3 / math.pi**2 * T**3
+    return float(photon_number_density(T))
 
 
 @dataclass(frozen=True)

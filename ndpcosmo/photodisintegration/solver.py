@@ -24,6 +24,7 @@ from ndpcosmo import constants as c
 from ndpcosmo.model import Cosmology
 from ndpcosmo.photodisintegration import cascade
 from ndpcosmo.photodisintegration.reactions import NUCLIDES, TRITIUM_LIFETIME_S, reactions
+from ndpcosmo.plasma import photon_number_density
 
 KEYS: tuple[str, ...] = ("n", "p", "D", "T", "He3", "He4", "Li6", "Li7", "Be7")
 """The public names of ``NUCLIDES`` (ACROPOLIS's)."""
@@ -96,7 +97,7 @@ def solve_decay(
         if T0_mev < T_h[0]
         else a_h[0] * T_h[0] / T0_mev
     )
-    n_N0 = n_over_n_gamma * 2.0 * c.ZETA3 / math.pi**2 * T0_mev**3
+    n_N0 = n_over_n_gamma * float(photon_number_density(T0_mev))
     Yp = 4.0 * before["He4"]
     rxs = reactions()
     index = {name: i for i, name in enumerate(NUCLIDES)}
@@ -116,7 +117,7 @@ def solve_decay(
     elif method == "table":
         from ndpcosmo.photodisintegration.response import response_table
 
-        eta = n_b0 / (2.0 * c.ZETA3 / math.pi**2 * (cosmology.T_cmb_K * c.K_B_MEV_PER_K) ** 3)
+        eta = n_b0 / float(photon_number_density(cosmology.T_cmb_K * c.K_B_MEV_PER_K))
         table = response_table(eta, Yp)
         Ts = np.geomspace(T_hi, T_lo, n_steps + 1)
 
