@@ -58,12 +58,24 @@ def _build_parser() -> argparse.ArgumentParser:
     bb.add_argument(
         "--errors", choices=("none", "linear", "montecarlo"), default="linear", help="rate-uncertainty propagation"
     )
+    bb.add_argument(
+        "--cross-sections",
+        choices=("cyburt2003", "evaluated"),
+        default="cyburt2003",
+        help="photodisintegration cross sections (with --mass/--mu)",
+    )
     bb.add_argument("--json", action="store_true", help="print a JSON object")
     pd = sub.add_parser("pdi", help="photodisintegration of the SBBN abundances by decays at rest (ACROPOLIS's setup)")
     pd.add_argument("--mass", type=float, required=True, metavar="MEV", help="mass of the decaying particle [MeV]")
     pd.add_argument("--tau", type=float, required=True, metavar="S", help="lifetime [s]")
     pd.add_argument("--n-over-ngamma", type=float, required=True, metavar="R", help="n/n_gamma at T0")
     pd.add_argument("--T0", type=float, default=10.0, metavar="MEV", help="reference temperature [MeV] (default 10)")
+    pd.add_argument(
+        "--cross-sections", choices=("cyburt2003", "evaluated"), default="cyburt2003", help="cross-section set"
+    )
+    pd.add_argument(
+        "--method", choices=("table", "direct"), default="table", help="cached response table or cascade solves"
+    )
     pd.add_argument("--json", action="store_true", help="print a JSON object")
     return parser
 
@@ -147,11 +159,19 @@ def _bbn(args: argparse.Namespace) -> int:
         result = solve_bbn(
             history, cosmology, network=args.network, library=args.library, errors=args.errors, delta_neff=args.dneff
         )
+        pdi = None
+        if model is not None:
+            from .photodisintegration import solve as solve_pdi
+
+            pdi = solve_pdi(history, result, cosmology, model.mass_mev, cross_sections=args.cross_sections)
     for w in caught:
         print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
     if abundance is not None:
         summary.update(abundance.summary())
     summary.update(result.summary())
+    if pdi is not None:
+        # the abundances after photodisintegration by the N -> nu gamma photons
+        summary["photodisintegration"] = pdi.summary()
     _print_summary(summary, args.json)
     return 0
 
@@ -159,7 +179,16 @@ def _bbn(args: argparse.Namespace) -> int:
 def _pdi(args: argparse.Namespace) -> int:
     from .photodisintegration import solve_decay
 
-    out = solve_decay(args.mass, args.tau, args.n_over_ngamma, T0_mev=args.T0)
+    record = solve_decay(
+        args.mass,
+        args.tau,
+        args.n_over_ngamma,
+        T0_mev=args.T0,
+        cross_sections=args.cross_sections,
+        method=args.method,
+        details=True,
+    )
+    out = record.final
     H = out["p"]
     summary: dict[str, object] = {
         "D_H": out["D"] / H,
@@ -168,6 +197,8 @@ def _pdi(args: argparse.Namespace) -> int:
         "Li6_H": out["Li6"] / H,
         "Yp_bbn": 4.0 * out["He4"],
         "n_over_nb": out,
+        "destroyed_per_baryon": {str(k): v for k, v in record.destroyed.items()},
+        "T_window_mev": list(record.T_window_mev),
     }
     _print_summary(summary, args.json)
     return 0

@@ -181,6 +181,9 @@ class Precision:
     bbn_errors: theory errors from the nuclear-rate uncertainties: "linear" (one extra network run
         per uncertain reaction), "montecarlo" (200 runs) or "none".
     bbn_library: nuclear rate library, "starlib" (the evaluations PRIMAT 2023 uses) or "reaclib".
+    pdi: photodisintegration by the decay photons (``photodisintegration.solve``), True or False.
+    pdi_cross_sections: "cyburt2003" (the fits ACROPOLIS uses) or "evaluated" (IAEA/EXFOR tables).
+    pdi_steps_per_decade: non-thermal network steps per decade of T, in [10, 400].
     """
 
     abundance_rtol: float = 1e-5
@@ -193,6 +196,9 @@ class Precision:
     bbn_rtol: float = 1e-4
     bbn_errors: str = "linear"
     bbn_library: str = "starlib"
+    pdi: bool = True
+    pdi_cross_sections: str = "cyburt2003"
+    pdi_steps_per_decade: int = 40
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -227,6 +233,15 @@ class Precision:
             raise ValueError(f"bbn_errors = {self.bbn_errors!r}: allowed values are 'none', 'linear', 'montecarlo'")
         if self.bbn_library not in ("starlib", "reaclib"):
             raise ValueError(f"bbn_library = {self.bbn_library!r}: allowed values are 'starlib' and 'reaclib'")
+        if not isinstance(self.pdi, bool):
+            raise ValueError(f"pdi must be True or False; got {self.pdi!r}")
+        if self.pdi_cross_sections not in ("cyburt2003", "evaluated"):
+            raise ValueError(
+                f"pdi_cross_sections = {self.pdi_cross_sections!r}: allowed values are 'cyburt2003' and 'evaluated'"
+            )
+        if isinstance(self.pdi_steps_per_decade, bool) or not isinstance(self.pdi_steps_per_decade, int):
+            raise ValueError(f"pdi_steps_per_decade must be an integer in [10, 400]; got {self.pdi_steps_per_decade!r}")
+        _check_number("pdi_steps_per_decade", self.pdi_steps_per_decade, 10, 400, "network steps per decade of T")
 
     @property
     def abundance_steps_per_decade(self) -> int:

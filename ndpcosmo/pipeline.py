@@ -1,4 +1,4 @@
-"""``run``: the chain of physical stages (so far: N production, the thermal history and BBN), with provenance.
+"""``run``: the chain of physical stages (N production, the thermal history, BBN, photodisintegration), with provenance.
 
 Each stage takes the previous stage's frozen result and returns its own; ``run`` chains them and
 records what was run (package version, precision, per-stage timings).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from . import background, bbn, production
+from . import background, bbn, photodisintegration, production
 from .model import Cosmology, DipolePortal, Precision
 
 
@@ -23,8 +23,16 @@ class Result:
     abundance: production.Abundance
     history: background.ThermalHistory
     bbn: bbn.BBNResult
+    photodisintegration: photodisintegration.PhotodisintegrationResult | None = None
+    """The abundances after photodisintegration by the decay photons (None if ``Precision.pdi`` is off);
+    ``final`` picks it when present."""
     timings_s: dict[str, float] = field(default_factory=dict)
     version: str = ""
+
+    @property
+    def final(self) -> bbn.BBNResult | photodisintegration.PhotodisintegrationResult:
+        """The primordial abundances as observed: after photodisintegration if it ran, else BBN's."""
+        return self.photodisintegration if self.photodisintegration is not None else self.bbn
 
 
 def run(model: DipolePortal, cosmology: Cosmology | None = None, precision: Precision | None = None) -> Result:
@@ -50,4 +58,16 @@ def run(model: DipolePortal, cosmology: Cosmology | None = None, precision: Prec
         errors=precision.bbn_errors,
     )
     timings["bbn"] = time.perf_counter() - t0
-    return Result(model, cosmology, precision, abundance, history, abundances, timings, __version__)
+    pdi = None
+    if precision.pdi:
+        t0 = time.perf_counter()
+        pdi = photodisintegration.solve(
+            history,
+            abundances,
+            cosmology,
+            model.mass_mev,
+            cross_sections=precision.pdi_cross_sections,
+            steps_per_decade=precision.pdi_steps_per_decade,
+        )
+        timings["photodisintegration"] = time.perf_counter() - t0
+    return Result(model, cosmology, precision, abundance, history, abundances, pdi, timings, __version__)

@@ -22,6 +22,9 @@ def test_run_chains_the_stages():
     abundances = solve_bbn(history, Cosmology())
     assert result.bbn.D_H == pytest.approx(abundances.D_H, rel=1e-12)
     assert result.bbn.errors == pytest.approx(abundances.errors, rel=1e-12)
-    assert set(result.timings_s) == {"production", "background", "bbn"}
+    assert set(result.timings_s) == {"production", "background", "bbn", "photodisintegration"}
+    # tau_N ~ 1e-2 s: the decays are over long before 30 keV, so photodisintegration has nothing to act on
+    assert result.photodisintegration is not None and not result.photodisintegration.active
+    assert result.final.D_H == pytest.approx(result.bbn.D_H, rel=1e-12)
     assert result.version == ndpcosmo.__version__
     assert result.model is model

@@ -149,6 +149,12 @@ def _photon_products(E_out: np.ndarray, E_in: float, bath: Bath) -> tuple[np.nda
     return photons, leptons
 
 
+def _pair_products(E_out: np.ndarray, E_in: float, bath: Bath) -> tuple[np.ndarray, np.ndarray]:
+    """The pair-creation part of ``_photon_products`` (no photons; e+- at kinetic energy E_out)."""
+    _, pairs = qed.pair_creation(E_in, bath.T_mev, (E_out + qed.M_E) / E_in, n_s=200)
+    return np.zeros_like(E_out), pairs / E_in
+
+
 def _electron_products(E_out: np.ndarray, K_in: float, bath: Bath) -> tuple[np.ndarray, np.ndarray]:
     """Differential rates [per MeV] from one e+- of kinetic energy K_in (inverse Compton): photons at
     E_out and the scattered lepton at kinetic energy E_out (numba: ``_kernels``)."""
@@ -235,28 +241,26 @@ def _transfer(
     return _Transfer((Qg, Qe), (below_g, below_e), np.zeros(m))
 
 
-def solve(
-    E0_mev: float,
-    bath: Bath,
-    points_per_decade: int = 100,
-    E_min_mev: float = E_MIN_MEV,
-    n_sub: int = 6,
-    n_top: int = 24,
-) -> Spectrum:
-    """Cascade spectra for a unit monochromatic photon source at E0 (quasi-static, no expansion).
+@dataclass(frozen=True)
+class _System:
+    """The discretised cascade on cells ``edges`` for particles at ``nodes``: the energy transfers
+    (renormalised to conserve energy exactly), the total rates and the photon rates by process."""
 
-    Finite volumes: cells between E_min and E0 (log spaced), particles of a cell taken at its
-    centre; what a particle at E_j produces is integrated over each cell below it, weighted by energy
-    (so energy is conserved exactly by the discretisation: ``energy_balance``); the cell of the
-    source itself, where inverse Compton scattering loses little energy per event, is sampled densely.
-    ``F_gamma`` and ``F_e`` are the number of particles per cell divided by its width (per unit S0)."""
-    if E0_mev <= E_min_mev:
-        E = np.array([E_min_mev])
-        return Spectrum(E, np.zeros(1), np.zeros(1), 0.0, E0_mev, bath)
-    n = max(int(math.ceil(points_per_decade * math.log10(E0_mev / E_min_mev))), 4)
-    edges = E_min_mev * (E0_mev / E_min_mev) ** (np.arange(n + 1) / n)
-    centres = np.sqrt(edges[:-1] * edges[1:])
-    nodes = np.append(centres, E0_mev)  # the last column: the injected line
+    tg: _Transfer
+    te: _Transfer
+    gamma_g: np.ndarray
+    gamma_e: np.ndarray
+    rates: dict
+    renormalisation: float
+    pairs: _Transfer | None = None
+    """The part of ``tg`` made by pair creation on the CMB (if asked for; not renormalised)."""
+
+
+def _system(
+    edges: np.ndarray, nodes: np.ndarray, bath: Bath, n_sub: int = 6, n_top: int = 24, split_pairs: bool = False
+) -> _System:
+    """Transfers and rates of photons and e+- (kinetic energy) at ``nodes`` into the cells ``edges``;
+    ``split_pairs``: also the pair-creation part of the photon -> e+- transfer."""
     rates = photon_rates(nodes, bath)
     gamma_g = sum(rates.values())
     ic = inverse_compton_moments(nodes + qed.M_E, bath.T_mev)  # leptons: kinetic energy on the grid
@@ -282,6 +286,35 @@ def solve(
     renormalisation = float(
         max(np.max(np.abs(fix_g - 1.0)), np.max(np.abs(fix_ph - 1.0)), np.max(np.abs(fix_le - 1.0)))
     )
+    pairs = _transfer(edges, nodes, bath, _pair_products, n_sub, n_top) if split_pairs else None
+    return _System(tg, te, gamma_g, gamma_e, rates, renormalisation, pairs)
+
+
+def solve(
+    E0_mev: float,
+    bath: Bath,
+    points_per_decade: int = 100,
+    E_min_mev: float = E_MIN_MEV,
+    n_sub: int = 6,
+    n_top: int = 24,
+) -> Spectrum:
+    """Cascade spectra for a unit monochromatic photon source at E0 (quasi-static, no expansion).
+
+    Finite volumes: cells between E_min and E0 (log spaced), particles of a cell taken at its
+    centre; what a particle at E_j produces is integrated over each cell below it, weighted by energy
+    (so energy is conserved exactly by the discretisation: ``energy_balance``); the cell of the
+    source itself, where inverse Compton scattering loses little energy per event, is sampled densely.
+    ``F_gamma`` and ``F_e`` are the number of particles per cell divided by its width (per unit S0)."""
+    if E0_mev <= E_min_mev:
+        E = np.array([E_min_mev])
+        return Spectrum(E, np.zeros(1), np.zeros(1), 0.0, E0_mev, bath)
+    n = max(int(math.ceil(points_per_decade * math.log10(E0_mev / E_min_mev))), 4)
+    edges = E_min_mev * (E0_mev / E_min_mev) ** (np.arange(n + 1) / n)
+    centres = np.sqrt(edges[:-1] * edges[1:])
+    nodes = np.append(centres, E0_mev)  # the last column: the injected line
+    system = _system(edges, nodes, bath, n_sub, n_top)
+    tg, te, gamma_g, gamma_e = system.tg, system.te, system.gamma_g, system.gamma_e
+    rates, renormalisation = system.rates, system.renormalisation
     # number of particles per cell N, per unit source: Gamma_x N_x,i = sum_j [Q_x'->x(i <- j) / E_i] N_x',j
     N = np.zeros((2, n + 1))
     N[0, n] = 1.0 / gamma_g[n]  # the line

@@ -1,11 +1,19 @@
 """The photodisintegration reactions of light nuclei and their cross sections.
 
 The 17 reactions of Cyburt, Ellis, Fields & Olive (PRD 67 (2003) 103521, table I; the set ACROPOLIS
-uses, arXiv:2011.06518 table 1) plus the n and 3H decays. Cross sections are tables from evaluated
-data (IAEA/PD-2019, Kawano et al., Nucl. Data Sheets 163 (2020) 109) and experiments (EXFOR), one file
-per reaction in ``data/`` with its source in the header (made by tools/photonuclear/). Between the
-tabulated energies sigma is interpolated linearly; below the threshold it is 0; above the last point
-it falls as E^-slope fitted to the last decade of the table (the giant-resonance tail).
+uses, arXiv:2011.06518 table 1) plus the n and 3H decays. Two cross-section sets (``CROSS_SECTIONS``):
+
+- ``"cyburt2003"`` (default, REFERENCE.md sec. 5): the published analytic fits (``fits``), with
+  Jedamzik's 2006 renormalisations of 4He(g,n)3He and 6Li(g,np)4He: the set of ACROPOLIS.
+- ``"evaluated"``: tables from evaluated data (IAEA/PD-2019, Kawano et al., Nucl. Data Sheets 163
+  (2020) 109) and experiments (EXFOR), one file per reaction in ``data/`` with its source in the
+  header (made by tools/photonuclear/). They differ from the fits where newer data exist: the M1 rise
+  of d(g,n)p at threshold, 7Be(g,3He)4He a quarter of the fit (the reciprocity spin factor 1/4 of
+  the capture data, docs/photodisintegration.md), 4He breakup 10-50 % lower near the peaks.
+
+The fits are evaluated analytically; the tables are interpolated linearly between tabulated
+energies, 0 below the threshold, above the last point falling as E^-slope fitted to the last decade
+of the table (the giant-resonance tail).
 """
 
 from __future__ import annotations
@@ -19,6 +27,10 @@ import numpy as np
 
 from ndpcosmo import constants as c
 from ndpcosmo.bbn.nuclides import q_value_mev
+from ndpcosmo.photodisintegration import fits
+
+CROSS_SECTIONS: tuple[str, ...] = ("cyburt2003", "evaluated")
+"""The cross-section sets; the first is the default."""
 
 NUCLIDES: tuple[str, ...] = ("n", "p", "d", "t", "He3", "He4", "Li6", "Li7", "Be7")
 """The nuclides of the non-thermal network (n_i / n_b)."""
@@ -42,6 +54,8 @@ class Photodisintegration:
     sigma_mb: np.ndarray = field(repr=False)
     tail_slope: float = 2.0
     source: str = ""
+    fit: bool = False
+    """True: sigma is the analytic fit (``fits.sigma_mb``); the table only samples it."""
 
     @property
     def threshold_mev(self) -> float:
@@ -51,6 +65,8 @@ class Photodisintegration:
     def sigma_mev2(self, E_mev: np.ndarray) -> np.ndarray:
         """sigma(E) [MeV^-2]."""
         E = np.asarray(E_mev, dtype=float)
+        if self.fit:
+            return fits.sigma_mb(self.number, E, self.threshold_mev) * MB_TO_MEV2
         inside = np.interp(E, self.E_mev, self.sigma_mb, left=0.0, right=0.0)
         tail = self.sigma_mb[-1] * (np.maximum(E, self.E_mev[-1]) / self.E_mev[-1]) ** (-self.tail_slope)
         sigma = np.where(E > self.E_mev[-1], tail, inside)
@@ -102,10 +118,27 @@ def _tail_slope(E: np.ndarray, sigma: np.ndarray) -> float:
     return float(max(-np.polyfit(np.log(E[idx]), np.log(sigma[idx]), 1)[0], 1.0))
 
 
-@functools.lru_cache(maxsize=1)
-def reactions() -> tuple[Photodisintegration, ...]:
-    """All photodisintegration reactions with their cross sections (a missing table is an error)."""
+def _fit_table(number: int, target: str, products: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The Cyburt et al. fit sampled at E - Q log spaced 1e-4 ... 1e4 MeV (plots, tables)."""
+    Q = -q_value_mev((target,), products)
+    E = Q + np.concatenate([[0.0], np.geomspace(1e-4, 1e4, 401)])
+    return E, fits.sigma_mb(number, E, Q)
+
+
+@functools.lru_cache(maxsize=2)
+def reactions(cross_sections: str = CROSS_SECTIONS[0]) -> tuple[Photodisintegration, ...]:
+    """All photodisintegration reactions with the cross sections of the set ``cross_sections``
+    (``CROSS_SECTIONS``; a missing table is an error)."""
+    if cross_sections not in CROSS_SECTIONS:
+        raise ValueError(f"cross_sections = {cross_sections!r}: allowed values are {CROSS_SECTIONS}")
     out: dict[int, Photodisintegration] = {}
+    if cross_sections == "cyburt2003":
+        source = "Cyburt, Ellis, Fields & Olive, PRD 67 (2003) 103521, table I"
+        for number, target, products, _ in REACTIONS:
+            E, sigma = _fit_table(number, target, products)
+            note = " with Jedamzik, PRD 74 (2006) 103509 normalisation" if number in (7, 10) else ""
+            out[number] = Photodisintegration(number, target, products, "fit", E, sigma, 2.0, source + note, True)
+        return tuple(out[k] for k in sorted(out))
     for number, target, products, stem in REACTIONS:
         if stem.startswith("mirror:"):
             mirror = out[int(stem.split(":")[1])]

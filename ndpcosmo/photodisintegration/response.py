@@ -1,13 +1,22 @@
-"""The cascade's photodisintegration response, tabulated once: what a source of photons at E0 does.
+"""The cascade's photodisintegration response, computed once: what one photon injected at E0 does.
 
-For a unit monochromatic source (one photon per volume per time at E0) in the bath at T, each
-reaction r runs at R_r(E0, T) = int F_gamma sigma_r dE + sigma_r(E0) / Gamma_gamma(E0, T): the
-continuous cascade spectrum plus the injected line before its first interaction. The continuous part
-per interaction of the injected photon, R_cont Gamma_gamma(E0), is smooth in (ln E0, ln T) and is
-tabulated (cached on disk: ``ndpcosmo.cache``); Gamma_gamma(E0, T), which pair creation on the CMB
-makes change by orders of magnitude within a factor 2 in T, and the line are evaluated exactly. The
-bath is hydrogen and helium at a fixed baryon-to-photon ratio eta (n_b = eta n_gamma(T)) and helium
-mass fraction, the table's settings.
+The discretised cascade (``cascade``) is linear: with N the particles per cell, A N = b for a source
+b, and reaction r runs at s_r . N (s_r the cell-averaged cross sections on the photon cells). The
+adjoint w_r = A^-T s_r, one solve per temperature for all reactions, gives the response to ANY source
+at once: a photon injected at E0 makes
+
+    R_r(E0, T) = [sigma_r(E0) + C_r(E0, T)] / Gamma_gamma(E0, T)
+
+reactions r per unit source rate (MeV^-3 x [source]), where sigma_r(E0) / Gamma_gamma is the line
+before its first interaction and C_r = sum_cells w_r . Q(. <- E0) / E the reactions made by the
+products of that first interaction (``Q`` the transfer of ``cascade``). C_r is tabulated on the cell
+centres (ln E0) for each temperature node and baryon-to-photon ratio; Gamma_gamma (which pair creation
+on the CMB makes change by orders of magnitude within a factor 2 in T) and sigma_r(E0) are evaluated
+exactly. Decays are integrated on the table's temperature nodes (``solver``), so the only
+interpolation is in E0 (linear in C between cell centres) and in ln eta (linear in ln C between the
+two eta nodes, which bracket the Planck range). The bath is hydrogen and 4He with the table's mass
+fraction Yp (a change of Yp by 0.01 moves the electron density by 0.5 %). Cached on disk
+(``ndpcosmo.cache``): about 2 minutes to build, then milliseconds per model point.
 """
 
 from __future__ import annotations
@@ -20,106 +29,235 @@ from pathlib import Path
 import numpy as np
 
 from ndpcosmo.cache import cached_arrays, fingerprint
-from ndpcosmo.photodisintegration import cascade
-from ndpcosmo.photodisintegration.reactions import reactions
+from ndpcosmo.photodisintegration import cascade, qed
+from ndpcosmo.photodisintegration.reactions import CROSS_SECTIONS, reactions
 from ndpcosmo.plasma import photon_number_density
+
+TABLE_FORMAT = 2
+"""Version of what ``_compute`` stores (part of the cache key with the physics sources)."""
 
 
 @dataclass(frozen=True)
 class ResponseGrid:
-    """Settings of the response table: E0 and T ranges [MeV] and densities, cascade resolution."""
+    """Settings of the response table: cascade cells (E_min ... E_max [MeV], per decade), temperature
+    nodes [MeV] (per decade), baryon-to-photon ratios, helium mass fraction, cross-section set."""
 
-    E0_min_mev: float = 1.55
-    E0_max_mev: float = 160.0
-    E0_per_decade: int = 20
+    E_max_mev: float = 6e3
+    points_per_decade: int = 40
     T_min_mev: float = 2e-7
-    T_max_mev: float = 1.5e-2
-    T_per_decade: int = 24
-    cascade_points_per_decade: int = 30
+    T_max_mev: float = 3e-2
+    T_per_decade: int = 40
+    eta: tuple[float, ...] = (5.5e-10, 6.7e-10)
+    Yp: float = 0.247
+    cross_sections: str = CROSS_SECTIONS[0]
+
+    def temperatures(self) -> np.ndarray:
+        """The temperature nodes, decreasing [MeV]."""
+        n = int(math.ceil(self.T_per_decade * math.log10(self.T_max_mev / self.T_min_mev)))
+        return np.geomspace(self.T_max_mev, self.T_min_mev, n + 1)
+
+    def edges(self) -> np.ndarray:
+        """The cascade cell edges [MeV]."""
+        n = int(math.ceil(self.points_per_decade * math.log10(self.E_max_mev / cascade.E_MIN_MEV)))
+        return cascade.E_MIN_MEV * (self.E_max_mev / cascade.E_MIN_MEV) ** (np.arange(n + 1) / n)
 
 
-def _photon_density(T: float) -> float:
-    return float(photon_number_density(T))
+@dataclass(frozen=True)
+class Adjoint:
+    """At one temperature: the cell centres [MeV] and c[p, r, j], the reactions r made by the products
+    of one interaction of a photon at centre j by pair creation on the CMB (p = 0) and by the other
+    processes together (p = 1; photon-photon, Bethe-Heitler and Compton scattering)."""
+
+    E_mev: np.ndarray = field(repr=False)
+    c: np.ndarray = field(repr=False)
+    renormalisation: float = 0.0
+
+
+def cell_averages(sigma, edges: np.ndarray, n_nodes: int = 8) -> np.ndarray:
+    """Mean of ``sigma`` (E [MeV] -> cross section) over each cell (Gauss-Legendre in E)."""
+    lo, hi = edges[:-1], edges[1:]
+    t, w = qed.gauss_legendre(n_nodes)
+    E = lo[:, None] + 0.5 * (t[None, :] + 1.0) * (hi - lo)[:, None]
+    return np.sum(0.5 * w[None, :] * sigma(E), axis=1)
+
+
+def adjoint(bath: cascade.Bath, sigmas, edges: np.ndarray) -> Adjoint:
+    """Solve the adjoint cascade on the cells ``edges`` for the cross sections ``sigmas`` (callables,
+    E [MeV] -> MeV^-2): A^T w_r = s_r, then C_r(j) = sum_i w_r(i) Q(i <- j) / E_i for a photon at
+    centre j (``Adjoint``)."""
+    centres = np.sqrt(edges[:-1] * edges[1:])
+    n = centres.size
+    system = cascade._system(edges, centres, bath, split_pairs=True)
+    Q = ((system.tg.Q[0], system.te.Q[0]), (system.tg.Q[1], system.te.Q[1]))  # Q[to][from][i, j]
+    # A N = b with A block upper triangular in the cells (particles only lose energy), 2 x 2 blocks
+    # (photon, e+-) on the diagonal: A_x,i;x',j = Gamma_x(i) delta - Q[x][x'](i, j) / E_i. The adjoint
+    # A^T w = s is solved cell by cell from the bottom (no pivoting across cells, so a reaction's
+    # weight stays exactly 0 below its threshold)
+    s = np.zeros((2, n, len(sigmas)))
+    for r, sigma in enumerate(sigmas):
+        s[0, :, r] = cell_averages(sigma, edges)
+    gam = (system.gamma_g, system.gamma_e)
+    w = np.zeros((2, n, len(sigmas)))
+    for i in range(n):
+        rhs = s[:, i, :].copy()
+        block = np.zeros((2, 2))
+        for frm in range(2):  # row of A^T = column of A: the particle x' = frm at cell i
+            for to in range(2):
+                rhs[frm] += (Q[to][frm][:i, i] / centres[:i]) @ w[to, :i]
+                block[frm, to] = -Q[to][frm][i, i] / centres[i]
+            block[frm, frm] += gam[frm][i]
+        w[:, i, :] = np.linalg.solve(block, rhs)
+    w = np.concatenate([w[0], w[1]])  # (2n, n_r)
+    # products of a photon's first interaction: Q[to][photon][:, j] / E_i per unit time, split into pair
+    # creation and the rest; per interaction of each kind, c_p = sum_to sum_i w(to, i) Q_p[to](i, j) / E_i / Gamma_p(j)
+    Qp = system.pairs.Q[1]
+    total_g = w[:n].T @ (Q[0][0] / centres[:, None]) + w[n:].T @ (Q[1][0] / centres[:, None])
+    by_pairs = w[n:].T @ (Qp / centres[:, None])
+    gamma_pair = system.rates["pair_creation"]
+    c = np.zeros((2, len(sigmas), n))
+    # pairs: the renormalised total minus the pair part scaled to the exact pair energy Gamma_pc (E - 2m)
+    pair_energy = Qp.sum(axis=0) + system.pairs.below[1]
+    live = pair_energy > 1e-30 * system.gamma_g * centres
+    per_event = np.zeros((len(sigmas), n))
+    per_event[:, live] = by_pairs[:, live] * (centres[live] - 2.0 * qed.M_E) / pair_energy[live]
+    c[1] = np.maximum(total_g - per_event * gamma_pair, 0.0) / (system.gamma_g - gamma_pair)
+    c[0] = np.maximum(per_event, 0.0)
+    # where pair creation is negligible (< 1e-30 of the energy flow) its products carry the value of the
+    # lowest centre where it is not (they enter multiplied by the tiny rate)
+    if live.any() and not live.all():
+        first = int(np.argmax(live))
+        c[0][:, :first] = c[0][:, first : first + 1]
+    # nothing happens below a reaction's threshold cell (its products are lower still)
+    below = np.arange(n)[None, :] < np.argmax(s[0].T > 0, axis=1)[:, None]
+    c[:, below] = 0.0
+    return Adjoint(centres, c, system.renormalisation)
 
 
 @dataclass(frozen=True)
 class ResponseTable:
-    """R_cont[r, i, k] (per unit source [MeV^-3]) and Gamma_gamma[i, k] [MeV] on ln E0_i x ln T_k."""
+    """c[h, k, p, r, j] on eta_h x T_k x process x reactions x cell centres (``Adjoint``), and the grid."""
 
-    lnE0: np.ndarray = field(repr=False)
-    lnT: np.ndarray = field(repr=False)
-    R_cont: np.ndarray = field(repr=False)
-    gamma: np.ndarray = field(repr=False)
-    eta: float
-    Yp: float
+    grid: ResponseGrid
+    T_mev: np.ndarray = field(repr=False)
+    E_mev: np.ndarray = field(repr=False)
+    c: np.ndarray = field(repr=False)
+    renormalisation: float = 0.0
 
-    def rates(self, E0_mev: float, T_mev: float) -> np.ndarray:
-        """R_r(E0, T) for every reaction [MeV^-3 per unit source]: the line sigma_r(E0) / Gamma_gamma(E0, T)
-        exact, the continuum from ln(R_cont Gamma_gamma) bilinear in (ln E0, ln T) divided by the exact
-        Gamma_gamma."""
-        rxs = reactions()
-        out = np.zeros(len(rxs))
-        if E0_mev <= cascade.E_MIN_MEV:
-            return out
-        x = float(np.clip(math.log(E0_mev), self.lnE0[0], self.lnE0[-1]))
-        y = float(np.clip(math.log(T_mev), self.lnT[0], self.lnT[-1]))
-        i = int(np.clip(np.searchsorted(self.lnE0, x) - 1, 0, self.lnE0.size - 2))
-        k = int(np.clip(np.searchsorted(self.lnT, y) - 1, 0, self.lnT.size - 2))
-        u = (x - self.lnE0[i]) / (self.lnE0[i + 1] - self.lnE0[i])
-        v = (y - self.lnT[k]) / (self.lnT[k + 1] - self.lnT[k])
-        w = np.array([(1 - u) * (1 - v), u * (1 - v), (1 - u) * v, u * v])
+    @functools.cached_property
+    def _padded(self) -> np.ndarray:
+        """c with a column of zeros at E_min prepended (energy axis)."""
+        return np.concatenate([np.zeros(self.c.shape[:-1] + (1,)), self.c], axis=-1)
 
-        def blend(table: np.ndarray) -> np.ndarray:
-            corners = np.stack([table[..., i, k], table[..., i + 1, k], table[..., i, k + 1], table[..., i + 1, k + 1]])
-            return np.tensordot(w, corners, axes=1)
+    def per_event(self, E0_mev: np.ndarray, eta: float, T_mev: np.ndarray) -> np.ndarray:
+        """c[m, p, r, E0] at the temperatures ``T_mev`` (m of them): ln c bilinear in (ln E0, ln T)
+        between the table's nodes (c itself where a corner is 0; c = 0 at E_min, below every
+        threshold; T clipped to the table), ln c linear in ln eta between the two eta nodes
+        (extrapolated beyond). The reactions made by the products of pair creation rise steeply with
+        E0 just above the pair threshold: hence the logarithms."""
+        E0 = np.atleast_1d(np.asarray(E0_mev, dtype=float))
+        T = np.atleast_1d(np.asarray(T_mev, dtype=float))
+        x = np.concatenate([[math.log(cascade.E_MIN_MEV)], np.log(self.E_mev)])
+        u = np.log(np.clip(E0, cascade.E_MIN_MEV, self.E_mev[-1]))
+        j = np.clip(np.searchsorted(x, u) - 1, 0, x.size - 2)
+        f = (u - x[j]) / (x[j + 1] - x[j])
+        y = -np.log(self.T_mev)  # increasing
+        v = np.clip(-np.log(T), y[0], y[-1])
+        k = np.clip(np.searchsorted(y, v) - 1, 0, y.size - 2)
+        g = (v - y[k]) / (y[k + 1] - y[k])
+        c = self._padded  # (h, T, p, r, 1 + E)
+        c_lo, c_hi = c[..., j], c[..., j + 1]  # the two E0 neighbours first (small), then the T rows
+        corners = [cc[:, kk] for kk in (k, k + 1) for cc in (c_lo, c_hi)]  # (h, m, p, r, nE)
+        weights = [
+            (1.0 - g)[:, None, None, None] * (1.0 - f),
+            (1.0 - g)[:, None, None, None] * f,
+            g[:, None, None, None] * (1.0 - f),
+            g[:, None, None, None] * f,
+        ]
+        positive = np.all([q > 0 for q in corners], axis=0)
+        logs = sum(w * np.log(np.where(positive, q, 1.0)) for w, q in zip(weights, corners, strict=True))
+        linear = sum(w * q for w, q in zip(weights, corners, strict=True))
+        vals = np.where(positive, np.exp(logs), linear)
+        if len(self.grid.eta) == 1:
+            return vals[0]
+        h = (math.log(eta) - math.log(self.grid.eta[0])) / (math.log(self.grid.eta[1]) - math.log(self.grid.eta[0]))
+        both = (vals[0] > 0) & (vals[1] > 0)
+        lo, hi = np.log(np.where(both, vals[0], 1.0)), np.log(np.where(both, vals[1], 1.0))
+        return np.where(both, np.exp((1.0 - h) * lo + h * hi), (1.0 - h) * vals[0] + h * vals[1])
 
-        # Gamma_gamma(E0) exact in the bath at T (pair creation on the CMB turns on steeply with T); the
-        # continuum is tabulated per interaction of the injected photon, R_cont Gamma_gamma, which is smooth
-        bath = cascade.Bath.from_baryons(T_mev, self.eta * _photon_density(T_mev), self.Yp)
-        gamma = float(sum(cascade.photon_rates(np.array([E0_mev]), bath).values())[0])
-        cont = np.exp(blend(np.log(np.maximum(self.R_cont * self.gamma, 1e-300)))) / gamma
-        for r, rx in enumerate(rxs):
-            out[r] = (cont[r] if cont[r] > 1e-299 else 0.0) + float(rx.sigma_mev2(np.array([E0_mev]))[0]) / gamma
-        return out
+    def rates(self, E0_mev: np.ndarray, eta: float, Yp: float, T_mev: np.ndarray) -> np.ndarray:
+        """R_r(E0, T) [MeV^-3 per unit source rate], shape (len(T), r, len(E0)):
+        [sigma_r(E0) + Gamma_pc c_0 + (Gamma_gamma - Gamma_pc) c_1] / Gamma_gamma with the rates exact at
+        (E0, T) (``photon_rates``) and c from ``per_event``."""
+        E0 = np.atleast_1d(np.asarray(E0_mev, dtype=float))
+        T = np.atleast_1d(np.asarray(T_mev, dtype=float))
+        pair, gamma = photon_rates(E0, T, eta, Yp)
+        rxs = reactions(self.grid.cross_sections)
+        sigma = np.array([rx.sigma_mev2(E0) for rx in rxs])  # (r, nE)
+        c = self.per_event(E0, eta, T)  # (m, p, r, nE)
+        # the products of a photon are below it: nothing for a reaction whose threshold is above E0
+        # (the cell that holds a threshold would otherwise leak a little below it)
+        possible = E0[None, :] > np.array([rx.threshold_mev for rx in rxs])[:, None]
+        cont = (pair[:, None, :] * c[:, 0] + (gamma - pair)[:, None, :] * c[:, 1]) * possible[None]
+        return (sigma[None] + cont) / gamma[:, None, :]
 
 
-def _compute(grid: ResponseGrid, eta: float, Yp: float) -> dict[str, np.ndarray]:
-    E0 = np.geomspace(
-        grid.E0_min_mev,
-        grid.E0_max_mev,
-        int(math.ceil(grid.E0_per_decade * math.log10(grid.E0_max_mev / grid.E0_min_mev))) + 1,
-    )
-    T = np.geomspace(
-        grid.T_min_mev,
-        grid.T_max_mev,
-        int(math.ceil(grid.T_per_decade * math.log10(grid.T_max_mev / grid.T_min_mev))) + 1,
-    )
-    rxs = reactions()
-    R = np.zeros((len(rxs), E0.size, T.size))
-    gamma = np.zeros((E0.size, T.size))
-    for k, t in enumerate(T):
-        bath = cascade.Bath.from_baryons(float(t), eta * _photon_density(float(t)), Yp)
-        for i, e in enumerate(E0):
-            gamma[i, k] = sum(cascade.photon_rates(np.array([e]), bath).values())[0]
-            if e <= cascade.E_MIN_MEV:
-                continue
-            spectrum = cascade.solve(float(e), bath, points_per_decade=grid.cascade_points_per_decade)
-            line = spectrum.line
-            for r, rx in enumerate(rxs):
-                # the continuum only: the line is added exactly in ``rates``
-                R[r, i, k] = spectrum.rate(rx.sigma_mev2) - line * float(rx.sigma_mev2(np.array([e]))[0])
-    return {"lnE0": np.log(E0), "lnT": np.log(T), "R_cont": np.maximum(R, 0.0), "gamma": gamma}
+def photon_rates(E_mev: np.ndarray, T_mev: np.ndarray, eta: float, Yp: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pair-creation and total interaction rates [MeV] of photons E (n_E) in baths at T (n_T) with
+    n_b = eta n_gamma(T) (``cascade.photon_rates``, vectorised over T): two (n_T, n_E) arrays."""
+    E = np.atleast_1d(np.asarray(E_mev, dtype=float))
+    T = np.atleast_1d(np.asarray(T_mev, dtype=float))[:, None]
+    n_b = eta * photon_number_density(T)
+    n_e = (1.0 - 0.5 * Yp) * n_b
+    n_z2 = n_b  # sum Z^2 n = (1 - Yp) n_b + 4 (Yp / 4) n_b
+    pair = qed.pair_creation_rate(E[None, :], T)
+    total = pair + qed.photon_photon_rate(E[None, :], T) + n_z2 * qed.bethe_heitler(E, 1.0)[None, :]
+    total = total + n_e * qed.klein_nishina(E)[None, :]
+    return pair, total
+
+
+def _adjoint_rows(grid: ResponseGrid, eta: float, T_mev: np.ndarray) -> tuple[np.ndarray, float]:
+    """c at the temperatures ``T_mev`` for one eta (one worker's share of ``_compute``)."""
+    sigmas = [rx.sigma_mev2 for rx in reactions(grid.cross_sections)]
+    edges = grid.edges()
+    rows, worst = [], 0.0
+    for t in T_mev:
+        bath = cascade.Bath.from_baryons(float(t), eta * float(photon_number_density(float(t))), grid.Yp)
+        adj = adjoint(bath, sigmas, edges)
+        rows.append(adj.c)
+        worst = max(worst, adj.renormalisation)
+    return np.array(rows), worst
+
+
+def _compute(grid: ResponseGrid, workers: int | None = None) -> dict[str, np.ndarray]:
+    """All temperature nodes for every eta, in ``workers`` processes (default: the CPUs)."""
+    import concurrent.futures
+    import os
+
+    T = grid.temperatures()
+    workers = max(1, min(workers or os.cpu_count() or 1, 8))
+    chunks = [T[i::workers] for i in range(workers)]
+    c = np.zeros((len(grid.eta), T.size, 2, len(reactions(grid.cross_sections)), grid.edges().size - 1))
+    worst = 0.0
+    jobs = [(h, i) for h in range(len(grid.eta)) for i in range(workers) if chunks[i].size]
+    if workers == 1:
+        results = [_adjoint_rows(grid, grid.eta[h], chunks[i]) for h, i in jobs]
+    else:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_adjoint_rows, grid, grid.eta[h], chunks[i]) for h, i in jobs]
+            results = [f.result() for f in futures]
+    for (h, i), (rows, bad) in zip(jobs, results, strict=True):
+        c[h, i::workers] = rows
+        worst = max(worst, bad)
+    return {"T": T, "E": np.sqrt(grid.edges()[:-1] * grid.edges()[1:]), "c": c, "renormalisation": np.array(worst)}
 
 
 @functools.lru_cache(maxsize=4)
-def response_table(eta: float, Yp: float, grid: ResponseGrid = ResponseGrid()) -> ResponseTable:
-    """The response table at baryon-to-photon ratio ``eta`` and helium mass fraction ``Yp`` (rounded to
-    4 and 3 significant digits for the cache), computed once (about a minute) and cached on disk."""
-    eta = float(f"{eta:.4g}")
-    Yp = float(f"{Yp:.3g}")
+def response_table(grid: ResponseGrid = ResponseGrid()) -> ResponseTable:
+    """The response table for ``grid``, computed once (about 2 minutes at the default) and cached on
+    disk, keyed by the grid and the source files of the cascade and cross sections."""
     here = Path(__file__).parent
-    sources = [here / "cascade.py", here / "qed.py", here / "reactions.py", here / "response.py"]
+    sources = [here / name for name in ("cascade.py", "qed.py", "_kernels.py", "reactions.py", "fits.py")]
     sources += sorted((here / "data").glob("*.txt"))
-    fp = fingerprint(sources, (grid, eta, Yp))
-    data = cached_arrays("pdi-response", fp, lambda: _compute(grid, eta, Yp))
-    return ResponseTable(data["lnE0"], data["lnT"], data["R_cont"], data["gamma"], eta, Yp)
+    fp = fingerprint(sources, (grid, TABLE_FORMAT))
+    data = cached_arrays("pdi-response", fp, lambda: _compute(grid))
+    return ResponseTable(grid, data["T"], data["E"], data["c"], float(data["renormalisation"]))
