@@ -4,7 +4,9 @@ grid (NT_pd = 20 per decade) and at a finer one: ACROPOLIS integrates its rates 
 interpolation of that grid, which misses the steep rise of the rates where E_C(T) crosses the
 injection energy by several per cent at the default.
 
-    python benchmarks/acropolis_reference.py OUT.json [NT_pd ...]
+    python benchmarks/acropolis_reference.py OUT.json [NT_pd ...] [--points I,J,...]
+
+With ``--points`` only those (0-based) entries of ``POINTS`` are run and added to OUT.json if it exists.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ POINTS: tuple[tuple[float, float, float], ...] = (
     (100.0, 1e7, 1e-10),
     (300.0, 1e9, 1e-11),
     (200.0, 1e10, 1e-11),
+    # stronger injection at the heavy end (4He breakup matters)
+    (100.0, 1e7, 1e-9),
+    (300.0, 1e9, 1e-10),
 )
 """(M [MeV], tau [s], n_N/n_gamma at T0 = 10 MeV)."""
 
@@ -53,13 +58,25 @@ def input_abundances() -> dict[str, float]:
 
 
 def main() -> None:
-    out_path = sys.argv[1]
-    grids = [int(v) for v in sys.argv[2:]] or [20]
+    args = sys.argv[1:]
+    chosen = list(range(len(POINTS)))
+    if "--points" in args:
+        at = args.index("--points")
+        chosen = [int(v) for v in args[at + 1].split(",")]
+        del args[at : at + 2]
+    out_path = args[0]
+    grids = [int(v) for v in args[1:]] or [20]
+    import os
+
     import acropolis
 
     data: dict[str, object] = {"acropolis": getattr(acropolis, "__version__", "?"), "input": input_abundances()}
     points = []
-    for mass, tau, n0a in POINTS:
+    if os.path.exists(out_path):
+        with open(out_path) as f:
+            data = json.load(f)
+        points = data["points"]
+    for mass, tau, n0a in (POINTS[i] for i in chosen):
         entry: dict[str, object] = {"mass_mev": mass, "tau_s": tau, "n_over_n_gamma": n0a}
         for nt in grids:
             entry[f"NT_pd={nt}"] = run(mass, tau, n0a, nt)

@@ -144,9 +144,12 @@ class ResponseTable:
     renormalisation: float = 0.0
 
     @functools.cached_property
-    def _padded(self) -> np.ndarray:
-        """c with a column of zeros at E_min prepended (energy axis)."""
-        return np.concatenate([np.zeros(self.c.shape[:-1] + (1,)), self.c], axis=-1)
+    def _padded(self) -> tuple[np.ndarray, np.ndarray]:
+        """c reordered to (T, E, eta, p, r) with a row of zeros at E_min prepended on the energy axis,
+        and its logarithm (0 where c = 0): lookups gather contiguous (eta, p, r) blocks."""
+        c = np.concatenate([np.zeros(self.c.shape[:-1] + (1,)), self.c], axis=-1)
+        c = np.ascontiguousarray(np.moveaxis(c, (1, 4), (0, 1)))
+        return c, np.log(np.where(c > 0, c, 1.0))
 
     def per_event(self, E0_mev: np.ndarray, eta: float, T_mev: np.ndarray) -> np.ndarray:
         """c[m, p, r, E0] at the temperatures ``T_mev`` (m of them): ln c bilinear in (ln E0, ln T)
@@ -159,30 +162,29 @@ class ResponseTable:
         x = np.concatenate([[math.log(cascade.E_MIN_MEV)], np.log(self.E_mev)])
         u = np.log(np.clip(E0, cascade.E_MIN_MEV, self.E_mev[-1]))
         j = np.clip(np.searchsorted(x, u) - 1, 0, x.size - 2)
-        f = (u - x[j]) / (x[j + 1] - x[j])
+        f = ((u - x[j]) / (x[j + 1] - x[j]))[None, :, None, None, None]
         y = -np.log(self.T_mev)  # increasing
         v = np.clip(-np.log(T), y[0], y[-1])
         k = np.clip(np.searchsorted(y, v) - 1, 0, y.size - 2)
-        g = (v - y[k]) / (y[k + 1] - y[k])
-        c = self._padded  # (h, T, p, r, 1 + E)
-        c_lo, c_hi = c[..., j], c[..., j + 1]  # the two E0 neighbours first (small), then the T rows
-        corners = [cc[:, kk] for kk in (k, k + 1) for cc in (c_lo, c_hi)]  # (h, m, p, r, nE)
-        weights = [
-            (1.0 - g)[:, None, None, None] * (1.0 - f),
-            (1.0 - g)[:, None, None, None] * f,
-            g[:, None, None, None] * (1.0 - f),
-            g[:, None, None, None] * f,
-        ]
-        positive = np.all([q > 0 for q in corners], axis=0)
-        logs = sum(w * np.log(np.where(positive, q, 1.0)) for w, q in zip(weights, corners, strict=True))
+        g = ((v - y[k]) / (y[k + 1] - y[k]))[:, None, None, None, None]
+        c, log_c = self._padded  # (T, 1 + E, h, p, r)
+        rows, cols = (k[:, None], k[:, None] + 1), (j[None, :], j[None, :] + 1)
+        corners = [c[kk, jj] for kk in rows for jj in cols]  # (m, nE, h, p, r)
+        logs = [log_c[kk, jj] for kk in rows for jj in cols]
+        weights = [(1.0 - g) * (1.0 - f), (1.0 - g) * f, g * (1.0 - f), g * f]
+        positive = (corners[0] > 0) & (corners[1] > 0) & (corners[2] > 0) & (corners[3] > 0)
+        log_mix = sum(w * q for w, q in zip(weights, logs, strict=True))
         linear = sum(w * q for w, q in zip(weights, corners, strict=True))
-        vals = np.where(positive, np.exp(logs), linear)
+        vals = np.where(positive, np.exp(log_mix), linear)  # (m, nE, h, p, r)
         if len(self.grid.eta) == 1:
-            return vals[0]
-        h = (math.log(eta) - math.log(self.grid.eta[0])) / (math.log(self.grid.eta[1]) - math.log(self.grid.eta[0]))
-        both = (vals[0] > 0) & (vals[1] > 0)
-        lo, hi = np.log(np.where(both, vals[0], 1.0)), np.log(np.where(both, vals[1], 1.0))
-        return np.where(both, np.exp((1.0 - h) * lo + h * hi), (1.0 - h) * vals[0] + h * vals[1])
+            out = vals[:, :, 0]
+        else:
+            h = (math.log(eta) - math.log(self.grid.eta[0])) / (math.log(self.grid.eta[1]) - math.log(self.grid.eta[0]))
+            lo, hi = vals[:, :, 0], vals[:, :, 1]
+            both = (lo > 0) & (hi > 0)
+            mixed = np.exp((1.0 - h) * np.log(np.where(both, lo, 1.0)) + h * np.log(np.where(both, hi, 1.0)))
+            out = np.where(both, mixed, (1.0 - h) * lo + h * hi)
+        return np.moveaxis(out, 1, -1)  # (m, p, r, nE)
 
     def rates(self, E0_mev: np.ndarray, eta: float, Yp: float, T_mev: np.ndarray) -> np.ndarray:
         """R_r(E0, T) [MeV^-3 per unit source rate], shape (len(T), r, len(E0)):

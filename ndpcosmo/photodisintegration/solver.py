@@ -5,26 +5,29 @@ The non-thermal network (arXiv:2011.06518 eq. 2.8; Cyburt et al. 2003): for Y_i 
     dY_i/dt = sum_j Y_j [Gamma_{j gamma -> i}(t) + 1/tau_{j -> i}]
               - Y_i sum_j' [Gamma_{i gamma -> j'}(t) + 1/tau_{i -> j'}],
 
-with Gamma_r(t) = int f_gamma(t, E) sigma_r(E) dE = S0(t) R_r(E0, T(t)), R_r the cascade response
-per unit photon source (``cascade``), and the n and 3H decays. The rates are evaluated on a grid in
-T around the decay time, ln R interpolated in ln T, and the linear system is advanced exactly over
-each interval with the rates at its middle (matrix exponential). Decays at rest (one photon at M/2
-per decay): S0 = n_N / tau with n_N = (n_N/n_gamma)(T0) n_gamma(T0) (a0/a)^3 exp(-t/tau), ACROPOLIS's
-convention. The history (T(t), a(t), n_b) is the project's own ``ThermalHistory``.
+with Gamma_r(t) = int f_gamma(t, E) sigma_r(E) dE = sum_E0 S(t, E0) R_r(E0, T(t)), R_r the cascade
+response per unit photon source (``response``), and the n and 3H decays. The linear system is
+advanced over steps in T (``steps_per_decade``) by the matrix exponential of its generator integrated
+over the step, each rate integrated with Gauss-Legendre nodes in ln t (``evolve``).
+
+``solve`` is the pipeline stage: the photon source is the ``ThermalHistory``'s own, every N momentum
+bin with the box spectrum of decays in flight. ``solve_decay`` is the comparison setup of ACROPOLIS:
+decays at rest, one photon at M/2, S = n_N / tau with n_N = (n_N/n_gamma)(T0) n_gamma(T0) (a0/a)^3
+exp(-t/tau).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import expm
 
 from ndpcosmo import constants as c
 from ndpcosmo.bbn.solver import baryon_density_today_mev3
 from ndpcosmo.model import Cosmology
-from ndpcosmo.photodisintegration import cascade, qed
+from ndpcosmo.photodisintegration import _kernels, cascade, qed
 from ndpcosmo.photodisintegration.reactions import CROSS_SECTIONS, NUCLIDES, TRITIUM_LIFETIME_S, reactions
 from ndpcosmo.photodisintegration.response import ResponseGrid, response_table
 from ndpcosmo.plasma import photon_number_density
@@ -32,6 +35,14 @@ from ndpcosmo.plasma import photon_number_density
 KEYS: tuple[str, ...] = ("n", "p", "D", "T", "He3", "He4", "Li6", "Li7", "Be7")
 """The public names of ``NUCLIDES`` (ACROPOLIS's)."""
 _OURS = dict(zip(KEYS, NUCLIDES, strict=True))
+
+
+@functools.lru_cache(maxsize=4)
+def _sm_history(cosmology: Cosmology):
+    """The Standard-Model thermal history for ``cosmology`` (computed once per cosmology)."""
+    from ndpcosmo.background import solve as solve_history
+
+    return solve_history(None, None, cosmology)
 
 
 def _sbbn_abundances(history, cosmology: Cosmology) -> dict[str, float]:
@@ -71,7 +82,6 @@ def evolve(
     rxs = reactions(cross_sections)
     index = {name: i for i, name in enumerate(NUCLIDES)}
     Y = np.array([float(before[k]) for k in KEYS])
-    destroyed = np.zeros(len(rxs))
     decays = np.zeros((len(NUCLIDES), len(NUCLIDES)))
     for src, dst, lifetime in (("n", "p", tau_n_s), ("t", "He3", TRITIUM_LIFETIME_S)):
         decays[index[src], index[src]] -= 1.0 / lifetime
@@ -82,13 +92,9 @@ def evolve(
         change[r, targets[r], targets[r]] -= 1.0
         for p in rx.products:
             change[r, index[p], targets[r]] += 1.0
-    for k in range(t_s.size - 1):
-        dt = t_s[k + 1] - t_s[k]
-        mid = mean_rates_per_s[:, k]
-        A = decays + np.tensordot(mid, change, axes=1)
-        Y_new = np.maximum(expm(A * dt) @ Y, 0.0)  # round-off below 0 when a nuclide is wiped out
-        destroyed += mid * dt * 0.5 * (Y[targets] + Y_new[targets])
-        Y = Y_new
+    Y, destroyed = _kernels.evolve_network(
+        Y, np.diff(t_s), np.ascontiguousarray(mean_rates_per_s, dtype=float), change, decays, targets
+    )
     out = dict(zip(KEYS, (float(v) for v in Y), strict=True))
     out["He3"] += out.pop("T")
     out["T"] = 0.0
@@ -149,10 +155,7 @@ def solve_decay(
     if method not in ("table", "direct"):
         raise ValueError(f"method = {method!r}: allowed values are 'table' and 'direct'")
     cosmology = cosmology or Cosmology()
-    if history is None:
-        from ndpcosmo.background import solve as solve_history
-
-        history = solve_history(None, None, cosmology)
+    history = history if history is not None else _sm_history(cosmology)
     before = dict(abundances) if abundances is not None else _sbbn_abundances(history, cosmology)
     missing = set(KEYS) - set(before)
     if missing:
@@ -330,9 +333,11 @@ def solve(
     eta = n_b0 / float(photon_number_density(cosmology.T_cmb_K * c.K_B_MEV_PER_K))
     Yp = 4.0 * before["He4"]
     rates = np.zeros((len(rxs), t_sub.size))  # [MeV]: S0 R summed over the photon energies
-    # the emission by photon energy (ln E rounded to 1e-3: R changes by far less across 0.1 %); decays
-    # at rest give one energy, M/2, at every time
-    keys = np.round(np.log(photon_E), 3)
+    # the emission by photon energy: the lines of decays (nearly) at rest merged to 1e-4 in ln E (E/2
+    # within 5e-5 of M/2), the nodes of the boxes of decays in flight on a grid of 0.5 % (a box averages
+    # R over >= 2 %)
+    in_flight = np.broadcast_to((photon_w[..., 1:] > 0).any(axis=-1)[..., None], photon_E.shape)
+    keys = np.where(in_flight, np.round(np.log(photon_E) / 5e-3) * 5e-3, np.round(np.log(photon_E), 4))
     amount = q_sub[..., None] * photon_w  # (bins, m, nodes): photons per volume per time at each node
     unique, inverse = np.unique(keys, return_inverse=True)
     m_index = np.broadcast_to(np.arange(t_sub.size)[None, :, None], keys.shape)
