@@ -5,12 +5,18 @@ M = 2 M(2N) - M(N); the final abundances follow as in ACROPOLIS (pre-decays, exp
 The integrated photodisintegration matrix is linear in n_N/n_gamma, so one run serves every n.
 
     python benchmarks/acropolis_converged.py OUT.json M_MEV TAU_S N0A [N0A ...] [--ne N] [--nt NT]
+    python benchmarks/acropolis_converged.py --merge OUT.json REFERENCE.json
+
+``--merge`` copies the extrapolated finals of OUT.json into the matching points of REFERENCE.json
+(``benchmarks/acropolis_reference.py``'s output; tests/data/acropolis_pdi_reference.json) as
+"converged", with the grids used.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 
 import numpy as np
@@ -45,7 +51,30 @@ def final(mass: float, tau: float, n0a: float, mpdi: np.ndarray, mdcy: np.ndarra
     return dict(zip(KEYS, (float(v) for v in transfer @ Y0), strict=True))
 
 
+def merge(out_path: str, reference_path: str) -> None:
+    with open(out_path) as f:
+        run = json.load(f)
+    with open(reference_path) as f:
+        reference = json.load(f)
+    for entry in run["points"]:
+        for point in reference["points"]:
+            same = (point["mass_mev"], point["tau_s"], point["n_over_n_gamma"]) == (
+                run["mass_mev"],
+                run["tau_s"],
+                entry["n_over_n_gamma"],
+            )
+            if same:
+                point["converged"] = entry["richardson"]
+                point["converged_grids"] = {"NE_pd": run["NE_pd"], "NT_pd": run["NT_pd"], "seconds": run["seconds"]}
+                point["converged_steps"] = {"coarse": entry["coarse"], "fine": entry["fine"]}
+    with open(reference_path, "w") as f:
+        json.dump(reference, f, indent=1)
+
+
 def main() -> None:
+    if sys.argv[1] == "--merge":
+        merge(sys.argv[2], sys.argv[3])
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("mass", type=float)

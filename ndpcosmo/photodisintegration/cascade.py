@@ -137,22 +137,22 @@ def photon_rates(E: np.ndarray, bath: Bath) -> dict[str, np.ndarray]:
     }
 
 
-def _photon_products(E_out: np.ndarray, E_in: float, bath: Bath) -> tuple[np.ndarray, np.ndarray]:
-    """Differential rates [per MeV] from one photon at E_in: photons at energy E_out, and e+- (together)
-    at kinetic energy E_out."""
-    T = bath.T_mev
-    photons = qed.photon_photon_spectrum(E_out, E_in, T) + bath.n_e_mev3 * qed.compton_differential(E_out, E_in)
-    total = E_out + qed.M_E  # lepton total energy
-    _, pairs = qed.pair_creation(E_in, T, total / E_in, n_s=200)
-    leptons = pairs / E_in + 2.0 * bath.n_z2_mev3 * qed.bethe_heitler_differential(total, E_in)
-    leptons = leptons + bath.n_e_mev3 * qed.compton_differential(E_in - E_out, E_in)
-    return photons, leptons
-
-
-def _pair_products(E_out: np.ndarray, E_in: float, bath: Bath) -> tuple[np.ndarray, np.ndarray]:
-    """The pair-creation part of ``_photon_products`` (no photons; e+- at kinetic energy E_out)."""
-    _, pairs = qed.pair_creation(E_in, bath.T_mev, (E_out + qed.M_E) / E_in, n_s=200)
-    return np.zeros_like(E_out), pairs / E_in
+def _photon_products_by_process(E_out: np.ndarray, E_in: float, bath: Bath) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Differential rates [per MeV] from one photon at E_in, by process, each as (photons at E_out, e+-
+    together at kinetic energy E_out): pair creation on the CMB, photon-photon scattering, Compton
+    scattering per unit electron density and Bethe-Heitler pair creation per unit sum Z^2 n (only T
+    is taken from ``bath``)."""
+    zero = np.zeros_like(E_out)
+    total = E_out + qed.M_E
+    _, pairs = qed.pair_creation(E_in, bath.T_mev, total / E_in, n_s=200)
+    compton_g = qed.compton_differential(E_out, E_in)
+    compton_e = qed.compton_differential(E_in - E_out, E_in)
+    return [
+        (zero, pairs / E_in),
+        (qed.photon_photon_spectrum(E_out, E_in, bath.T_mev), zero),
+        (compton_g, compton_e),
+        (zero, 2.0 * qed.bethe_heitler_differential(total, E_in)),
+    ]
 
 
 def _electron_products(E_out: np.ndarray, K_in: float, bath: Bath) -> tuple[np.ndarray, np.ndarray]:
@@ -200,18 +200,21 @@ def _transfer(
     n_top: int,
     electron_source: bool = False,
     n_below: int = 40,
-) -> _Transfer:
+    groups: int = 0,
+) -> _Transfer | list[_Transfer]:
     """Integrate the product spectra of a particle at each source energy over every cell below it
     (energy weighted) and below the grid: Gauss-Legendre panels in ln E between the cell edges, the
     kinks of the spectra (Compton edges) and the source energy; the source's own cell is also
     sampled in ln(E_j - E), where inverse Compton scattering loses little energy per event. One
-    evaluation of the product spectra per source."""
+    evaluation of the product spectra per source. ``groups`` > 0: ``products`` returns that many
+    (photons, leptons) pairs (processes) and a list of transfers, one per group, is returned."""
     n = edges.size - 1
     m = sources.size
-    Qg = np.zeros((n, m))
-    Qe = np.zeros((n, m))
-    below_g = np.zeros(m)
-    below_e = np.zeros(m)
+    k = max(groups, 1)
+    Qg = np.zeros((k, n, m))
+    Qe = np.zeros((k, n, m))
+    below_g = np.zeros((k, m))
+    below_e = np.zeros((k, m))
     t, wl = qed.gauss_legendre(n_sub)
     grid_below = np.geomspace(1e-6, edges[0], n_below + 1)
     for j, Ej in enumerate(sources):
@@ -222,23 +225,30 @@ def _transfer(
         u = np.log(lo)[:, None] + 0.5 * (t[None, :] + 1.0) * np.log(hi / lo)[:, None]
         E_p = np.exp(u)
         w_p = 0.5 * np.log(hi / lo)[:, None] * wl[None, :] * E_p
-        # the part of the source's own cell next to Ej, in ln(Ej - E), replaces the plain panels there
-        a_lo = max(edges[top], lo[-1])
+        # the part of the source's own cell next to Ej, in ln(Ej - E), replaces the plain panels there;
+        # for leptons (small inverse Compton losses, a narrow peak just below Ej that can straddle the
+        # cell's lower edge when Ej is a node low in its cell) also the cell below
+        if electron_source:
+            a_lo = edges[top - 1] if top >= 1 else grid_below[-2]
+        else:
+            a_lo = max(edges[top], lo[-1])
         d, w_d = _cell_nodes(max(1e-9 * Ej, 1e-300), Ej - a_lo, n_top)
         in_top_panel = lo >= a_lo - 1e-15 * Ej
         E_all = np.concatenate([E_p[~in_top_panel].ravel(), Ej - d])
         w_all = np.concatenate([w_p[~in_top_panel].ravel(), w_d])
-        g, e = products(E_all, Ej, bath)
+        out = products(E_all, Ej, bath)
         cell = np.clip(np.searchsorted(edges, E_all, side="right") - 1, -1, n - 1)
         cell = np.where(E_all < edges[0], -1, cell)
-        eg = w_all * E_all * g
-        ee = w_all * E_all * e
         on = cell >= 0
-        Qg[:, j] = np.bincount(cell[on], weights=eg[on], minlength=n)
-        Qe[:, j] = np.bincount(cell[on], weights=ee[on], minlength=n)
-        below_g[j] = eg[~on].sum()
-        below_e[j] = ee[~on].sum()
-    return _Transfer((Qg, Qe), (below_g, below_e), np.zeros(m))
+        for q, (g, e) in enumerate(out if groups else [out]):
+            eg = w_all * E_all * g
+            ee = w_all * E_all * e
+            Qg[q, :, j] = np.bincount(cell[on], weights=eg[on], minlength=n)
+            Qe[q, :, j] = np.bincount(cell[on], weights=ee[on], minlength=n)
+            below_g[q, j] = eg[~on].sum()
+            below_e[q, j] = ee[~on].sum()
+    transfers = [_Transfer((Qg[q], Qe[q]), (below_g[q], below_e[q]), np.zeros(m)) for q in range(k)]
+    return transfers if groups else transfers[0]
 
 
 @dataclass(frozen=True)
@@ -253,41 +263,93 @@ class _System:
     rates: dict
     renormalisation: float
     pairs: _Transfer | None = None
-    """The part of ``tg`` made by pair creation on the CMB (if asked for; not renormalised)."""
+    """The part of ``tg`` made by pair creation on the CMB (not renormalised)."""
 
 
-def _system(
-    edges: np.ndarray, nodes: np.ndarray, bath: Bath, n_sub: int = 6, n_top: int = 24, split_pairs: bool = False
-) -> _System:
-    """Transfers and rates of photons and e+- (kinetic energy) at ``nodes`` into the cells ``edges``;
-    ``split_pairs``: also the pair-creation part of the photon -> e+- transfer."""
-    rates = photon_rates(nodes, bath)
-    gamma_g = sum(rates.values())
-    ic = inverse_compton_moments(nodes + qed.M_E, bath.T_mev)  # leptons: kinetic energy on the grid
+def _system(edges: np.ndarray, nodes: np.ndarray, bath: Bath, n_sub: int = 6, n_top: int = 24) -> _System:
+    """Transfers and rates of photons and e+- (kinetic energy) at ``nodes`` into the cells ``edges``
+    (the first len(edges) - 1 nodes are the cells' particles, any further node a point source)."""
+    return _systems(edges, nodes, bath.T_mev, [(bath.n_e_mev3, bath.n_z2_mev3)], n_sub, n_top)[0]
+
+
+CELL_SOURCE_NODES = 3
+"""Gauss-Legendre nodes in ln E over a cell at which the products of the cell's particles are taken."""
+
+
+def _cell_average(values: np.ndarray, n_cells: int, n_avg: int, weights: np.ndarray) -> np.ndarray:
+    """Average the last axis over the sub-nodes of each cell (the first n_cells n_avg entries), keep the
+    point sources after them."""
+    cells = values[..., : n_cells * n_avg].reshape(values.shape[:-1] + (n_cells, n_avg)) @ weights
+    return np.concatenate([cells, values[..., n_cells * n_avg :]], axis=-1)
+
+
+def _systems(
+    edges: np.ndarray,
+    nodes: np.ndarray,
+    T_mev: float,
+    densities: list[tuple[float, float]],
+    n_sub: int = 6,
+    n_top: int = 24,
+    n_avg: int = CELL_SOURCE_NODES,
+) -> list[_System]:
+    """``_system`` at one temperature for several baths (n_e, sum Z^2 n) [MeV^3]: the transfers are
+    linear in the densities, so every process is integrated once (Compton and Bethe-Heitler per unit
+    density) and the baths assembled from them. Each system carries its pair-creation part.
+
+    A cell's particles are spread over the cell (its products and rates are averages over ``n_avg``
+    Gauss-Legendre nodes in ln E), not put at its centre: with small losses per event (inverse Compton
+    scattering in the Thomson regime) a particle at the centre would need a loss of half a cell to
+    leave it and would linger; the averaged transfer gives the right residence time. The energy a
+    cell's particle carries is its centre's (products are counted in numbers as energy / centre), and
+    each column is renormalised to conserve that energy exactly."""
+    n_cells = edges.size - 1
+    t, w = qed.gauss_legendre(n_avg)
+    sub = np.exp(np.log(edges[:-1])[:, None] + 0.5 * (t[None, :] + 1.0) * np.log(edges[1:] / edges[:-1])[:, None])
+    sources = np.concatenate([sub.ravel(), nodes[n_cells:]])
+    weights = 0.5 * w
+
+    def averaged(transfer: _Transfer) -> _Transfer:
+        return _Transfer(
+            tuple(_cell_average(q, n_cells, n_avg, weights) for q in transfer.Q),
+            tuple(_cell_average(b, n_cells, n_avg, weights) for b in transfer.below),
+            _cell_average(transfer.targets, n_cells, n_avg, weights),
+        )
+
+    probe = Bath(T_mev, 1.0, 1.0)
+    pair_t, gg_t, compton_t, bh_t = (
+        averaged(x) for x in _transfer(edges, sources, probe, _photon_products_by_process, n_sub, n_top, groups=4)
+    )
+    ic = {
+        k: _cell_average(v, n_cells, n_avg, weights)
+        for k, v in inverse_compton_moments(sources + qed.M_E, T_mev).items()
+    }
     gamma_e = ic["rate"]
-    tg = _transfer(edges, nodes, bath, _photon_products, n_sub, n_top)
-    te = _transfer(edges, nodes, bath, _electron_products, n_sub, n_top, electron_source=True)
-    # energy conservation column by column: photons put Gamma E - 2 m (pairs' rest mass) into photons
-    # and lepton kinetic energy; leptons put their kinetic energy plus the CMB energy they take up into
-    # the scattered photon and lepton. The quadratures of the product spectra are corrected to these
-    # exact totals (the corrections, ``renormalisation``, are small: tests)
-    exact_g = gamma_g * nodes - 2.0 * qed.M_E * (rates["pair_creation"] + rates["bethe_heitler"])
-    sum_g = tg.Q[0].sum(axis=0) + tg.Q[1].sum(axis=0) + tg.below[0] + tg.below[1]
-    fix_g = exact_g / sum_g
+    te = averaged(_transfer(edges, sources, probe, _electron_products, n_sub, n_top, electron_source=True))
+    # leptons put their kinetic energy plus the CMB energy they take up into the scattered photon and
+    # lepton; the quadratures are corrected to these exact totals (``renormalisation``: tests)
     lepton_exact = gamma_e * nodes + ic["target_power"] - ic["photon_power"]
-    photon_part = te.Q[0].sum(axis=0) + te.below[0]
-    lepton_part = te.Q[1].sum(axis=0) + te.below[1]
-    fix_ph = ic["photon_power"] / photon_part
-    fix_le = lepton_exact / lepton_part
-    tg = _Transfer((tg.Q[0] * fix_g, tg.Q[1] * fix_g), (tg.below[0] * fix_g, tg.below[1] * fix_g), tg.targets)
+    fix_ph = ic["photon_power"] / (te.Q[0].sum(axis=0) + te.below[0])
+    fix_le = lepton_exact / (te.Q[1].sum(axis=0) + te.below[1])
     te = _Transfer(
         (te.Q[0] * fix_ph, te.Q[1] * fix_le), (te.below[0] * fix_ph, te.below[1] * fix_le), ic["target_power"]
     )
-    renormalisation = float(
-        max(np.max(np.abs(fix_g - 1.0)), np.max(np.abs(fix_ph - 1.0)), np.max(np.abs(fix_le - 1.0)))
-    )
-    pairs = _transfer(edges, nodes, bath, _pair_products, n_sub, n_top) if split_pairs else None
-    return _System(tg, te, gamma_g, gamma_e, rates, renormalisation, pairs)
+    fix_e = max(np.max(np.abs(fix_ph - 1.0)), np.max(np.abs(fix_le - 1.0)))
+    out = []
+    for n_e, n_z2 in densities:
+        bath = Bath(T_mev, n_e, n_z2)
+        rates = {k: _cell_average(v, n_cells, n_avg, weights) for k, v in photon_rates(sources, bath).items()}
+        gamma_g = sum(rates.values())
+        factors = (1.0, 1.0, n_e, n_z2)
+        parts = (pair_t, gg_t, compton_t, bh_t)
+        Q = [sum(f * p.Q[x] for f, p in zip(factors, parts, strict=True)) for x in range(2)]
+        below = [sum(f * p.below[x] for f, p in zip(factors, parts, strict=True)) for x in range(2)]
+        # photons put Gamma E - 2 m (the pairs' rest mass) into photons and lepton kinetic energy
+        exact_g = gamma_g * nodes - 2.0 * qed.M_E * (rates["pair_creation"] + rates["bethe_heitler"])
+        fix_g = exact_g / (Q[0].sum(axis=0) + Q[1].sum(axis=0) + below[0] + below[1])
+        tg = _Transfer((Q[0] * fix_g, Q[1] * fix_g), (below[0] * fix_g, below[1] * fix_g), np.zeros(nodes.size))
+        renormalisation = float(max(np.max(np.abs(fix_g - 1.0)), fix_e))
+        out.append(_System(tg, te, gamma_g, gamma_e, rates, renormalisation, pair_t))
+    return out
 
 
 def solve(

@@ -33,7 +33,7 @@ from ndpcosmo.photodisintegration import cascade, qed
 from ndpcosmo.photodisintegration.reactions import CROSS_SECTIONS, reactions
 from ndpcosmo.plasma import photon_number_density
 
-TABLE_FORMAT = 2
+TABLE_FORMAT = 4
 """Version of what ``_compute`` stores (part of the cache key with the physics sources)."""
 
 
@@ -81,13 +81,18 @@ def cell_averages(sigma, edges: np.ndarray, n_nodes: int = 8) -> np.ndarray:
     return np.sum(0.5 * w[None, :] * sigma(E), axis=1)
 
 
-def adjoint(bath: cascade.Bath, sigmas, edges: np.ndarray) -> Adjoint:
+def adjoint(bath: cascade.Bath, sigmas, edges: np.ndarray, system=None) -> Adjoint:
     """Solve the adjoint cascade on the cells ``edges`` for the cross sections ``sigmas`` (callables,
     E [MeV] -> MeV^-2): A^T w_r = s_r, then C_r(j) = sum_i w_r(i) Q(i <- j) / E_i for a photon at
-    centre j (``Adjoint``)."""
+    centre j (``Adjoint``). ``system``: the discretised cascade of ``bath`` for the nodes (cells, then
+    point sources at the centres), if already made. The cells' particles are spread over their cells
+    (``cascade._systems``); the injected photon is a point at the centre, so its first interaction
+    takes the point-source columns."""
     centres = np.sqrt(edges[:-1] * edges[1:])
     n = centres.size
-    system = cascade._system(edges, centres, bath, split_pairs=True)
+    if system is None:
+        nodes = np.concatenate([centres, centres])
+        system = cascade._systems(edges, nodes, bath.T_mev, [(bath.n_e_mev3, bath.n_z2_mev3)])[0]
     Q = ((system.tg.Q[0], system.te.Q[0]), (system.tg.Q[1], system.te.Q[1]))  # Q[to][from][i, j]
     # A N = b with A block upper triangular in the cells (particles only lose energy), 2 x 2 blocks
     # (photon, e+-) on the diagonal: A_x,i;x',j = Gamma_x(i) delta - Q[x][x'](i, j) / E_i. The adjoint
@@ -96,7 +101,7 @@ def adjoint(bath: cascade.Bath, sigmas, edges: np.ndarray) -> Adjoint:
     s = np.zeros((2, n, len(sigmas)))
     for r, sigma in enumerate(sigmas):
         s[0, :, r] = cell_averages(sigma, edges)
-    gam = (system.gamma_g, system.gamma_e)
+    gam = (system.gamma_g[:n], system.gamma_e[:n])
     w = np.zeros((2, n, len(sigmas)))
     for i in range(n):
         rhs = s[:, i, :].copy()
@@ -110,17 +115,19 @@ def adjoint(bath: cascade.Bath, sigmas, edges: np.ndarray) -> Adjoint:
     w = np.concatenate([w[0], w[1]])  # (2n, n_r)
     # products of a photon's first interaction: Q[to][photon][:, j] / E_i per unit time, split into pair
     # creation and the rest; per interaction of each kind, c_p = sum_to sum_i w(to, i) Q_p[to](i, j) / E_i / Gamma_p(j)
-    Qp = system.pairs.Q[1]
-    total_g = w[:n].T @ (Q[0][0] / centres[:, None]) + w[n:].T @ (Q[1][0] / centres[:, None])
+    point = slice(n, 2 * n)  # the point-source columns
+    Qp = system.pairs.Q[1][:, point]
+    total_g = w[:n].T @ (Q[0][0][:, point] / centres[:, None]) + w[n:].T @ (Q[1][0][:, point] / centres[:, None])
     by_pairs = w[n:].T @ (Qp / centres[:, None])
-    gamma_pair = system.rates["pair_creation"]
+    gamma_pair = system.rates["pair_creation"][point]
+    gamma_g = system.gamma_g[point]
     c = np.zeros((2, len(sigmas), n))
     # pairs: the renormalised total minus the pair part scaled to the exact pair energy Gamma_pc (E - 2m)
-    pair_energy = Qp.sum(axis=0) + system.pairs.below[1]
-    live = pair_energy > 1e-30 * system.gamma_g * centres
+    pair_energy = Qp.sum(axis=0) + system.pairs.below[1][point]
+    live = pair_energy > 1e-30 * gamma_g * centres
     per_event = np.zeros((len(sigmas), n))
     per_event[:, live] = by_pairs[:, live] * (centres[live] - 2.0 * qed.M_E) / pair_energy[live]
-    c[1] = np.maximum(total_g - per_event * gamma_pair, 0.0) / (system.gamma_g - gamma_pair)
+    c[1] = np.maximum(total_g - per_event * gamma_pair, 0.0) / (gamma_g - gamma_pair)
     c[0] = np.maximum(per_event, 0.0)
     # where pair creation is negligible (< 1e-30 of the energy flow) its products carry the value of the
     # lowest centre where it is not (they enter multiplied by the tiny rate)
@@ -217,16 +224,23 @@ def photon_rates(E_mev: np.ndarray, T_mev: np.ndarray, eta: float, Yp: float) ->
     return pair, total
 
 
-def _adjoint_rows(grid: ResponseGrid, eta: float, T_mev: np.ndarray) -> tuple[np.ndarray, float]:
-    """c at the temperatures ``T_mev`` for one eta (one worker's share of ``_compute``)."""
+def _adjoint_rows(grid: ResponseGrid, T_mev: np.ndarray) -> tuple[np.ndarray, float]:
+    """c at the temperatures ``T_mev`` for every eta, (n_T, n_eta, ...) (one worker's share of
+    ``_compute``): the cascade is discretised once per temperature for all the baths."""
     sigmas = [rx.sigma_mev2 for rx in reactions(grid.cross_sections)]
     edges = grid.edges()
+    centres = np.sqrt(edges[:-1] * edges[1:])
+    nodes = np.concatenate([centres, centres])  # the cells, then point sources at their centres
     rows, worst = [], 0.0
     for t in T_mev:
-        bath = cascade.Bath.from_baryons(float(t), eta * float(photon_number_density(float(t))), grid.Yp)
-        adj = adjoint(bath, sigmas, edges)
-        rows.append(adj.c)
-        worst = max(worst, adj.renormalisation)
+        baths = [
+            cascade.Bath.from_baryons(float(t), eta * float(photon_number_density(float(t))), grid.Yp)
+            for eta in grid.eta
+        ]
+        systems = cascade._systems(edges, nodes, float(t), [(b.n_e_mev3, b.n_z2_mev3) for b in baths])
+        adjs = [adjoint(b, sigmas, edges, system) for b, system in zip(baths, systems, strict=True)]
+        rows.append([adj.c for adj in adjs])
+        worst = max([worst] + [adj.renormalisation for adj in adjs])
     return np.array(rows), worst
 
 
@@ -237,18 +251,20 @@ def _compute(grid: ResponseGrid, workers: int | None = None) -> dict[str, np.nda
 
     T = grid.temperatures()
     workers = max(1, min(workers or os.cpu_count() or 1, 8))
-    chunks = [T[i::workers] for i in range(workers)]
     c = np.zeros((len(grid.eta), T.size, 2, len(reactions(grid.cross_sections)), grid.edges().size - 1))
     worst = 0.0
-    jobs = [(h, i) for h in range(len(grid.eta)) for i in range(workers) if chunks[i].size]
+    # interleaved shares (the cost varies with T), finer than the workers for balance
+    shares = 4 * workers
+    chunks = [T[i::shares] for i in range(shares)]
+    jobs = [i for i in range(shares) if chunks[i].size]
     if workers == 1:
-        results = [_adjoint_rows(grid, grid.eta[h], chunks[i]) for h, i in jobs]
+        results = [_adjoint_rows(grid, chunks[i]) for i in jobs]
     else:
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_adjoint_rows, grid, grid.eta[h], chunks[i]) for h, i in jobs]
+            futures = [pool.submit(_adjoint_rows, grid, chunks[i]) for i in jobs]
             results = [f.result() for f in futures]
-    for (h, i), (rows, bad) in zip(jobs, results, strict=True):
-        c[h, i::workers] = rows
+    for i, (rows, bad) in zip(jobs, results, strict=True):
+        c[:, i::shares] = np.moveaxis(rows, 1, 0)
         worst = max(worst, bad)
     return {"T": T, "E": np.sqrt(grid.edges()[:-1] * grid.edges()[1:]), "c": c, "renormalisation": np.array(worst)}
 
