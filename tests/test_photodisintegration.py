@@ -266,4 +266,3 @@ def test_pipeline_stage_reproduces_decays_at_rest():
     assert staged.He3_H == pytest.approx(direct["He3"] / H, rel=0.01)
     assert staged.Li7_H == pytest.approx(direct["Li7"] / H, rel=0.01)
     assert staged.destroyed[6] > 0 and staged.destroyed[1] > 0
-
