@@ -298,19 +298,22 @@ def solve(
     rxs = reactions(cross_sections)
     lowest = min(rx.threshold_mev for rx in rxs)
     T_top = min(float(table.T_mev[0]), float(T_h[0]))
-    emitted = q.sum(axis=0)
     late = T_h <= T_top
-    # the highest photon energy a bin gives after T_top: E (1 + v) / 2
-    late_E = energies[:, late]
-    v = np.sqrt(np.maximum(1.0 - (mass_mev / np.maximum(late_E, mass_mev)) ** 2, 0.0))
-    E_top = float(np.max(0.5 * late_E * (1.0 + v))) if late_E.size else 0.5 * mass_mev
-    # photons emitted per baryon after T_top (n_b from today's by (a_today / a)^3)
+    # the photons that can reach a threshold: each bin's box [E(1-v)/2, E(1+v)/2] above the lowest one
+    v_all = np.sqrt(np.maximum(1.0 - (mass_mev / np.maximum(energies, mass_mev)) ** 2, 0.0))
+    E_lo, E_hi = 0.5 * energies * (1.0 - v_all), 0.5 * energies * (1.0 + v_all)
+    above = np.where(
+        E_hi - E_lo > 1e-12 * E_hi, np.clip((E_hi - lowest) / np.maximum(E_hi - E_lo, 1e-300), 0.0, 1.0), E_lo > lowest
+    )
+    emitted = (q * above).sum(axis=0)
+    E_top = float(np.max(np.where(late[None, :], E_hi, 0.0)))
+    # such photons emitted per baryon and ln t (n_b from today's by (a_today / a)^3)
     n_b0 = baryon_density_today_mev3(cosmology)
     a_today = a_h[-1] * T_h[-1] / (cosmology.T_cmb_K * c.K_B_MEV_PER_K)
     per_baryon = emitted / (n_b0 * (a_today / a_h) ** 3) / c.HBAR_MEV_S * t_h  # per ln t
     late_photons = float(np.trapezoid(per_baryon[late], np.log(t_h[late]))) if np.count_nonzero(late) > 1 else 0.0
     if late_photons < 1e-25 or E_top <= lowest:
-        # fewer than 1e-25 photons per baryon after T_top, or none above the lowest threshold: nothing
+        # fewer than 1e-25 photons per baryon above the lowest threshold after T_top: nothing to do
         return _unchanged(before, bbn_result, (T_top, float(T_h[-1])))
     significant = np.flatnonzero(late & (per_baryon > 1e-12 * per_baryon[late].max()))
     T_hi = min(T_top, float(T_h[significant[0]]) * 1.05)
