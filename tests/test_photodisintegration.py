@@ -266,3 +266,31 @@ def test_pipeline_stage_reproduces_decays_at_rest():
     assert staged.He3_H == pytest.approx(direct["He3"] / H, rel=0.01)
     assert staged.Li7_H == pytest.approx(direct["Li7"] / H, rel=0.01)
     assert staged.destroyed[6] > 0 and staged.destroyed[1] > 0
+
+
+def _reference() -> dict:
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).parent / "data" / "acropolis_pdi_reference.json").read_text())
+
+
+def test_acropolis_reference_points():
+    # the acceptance at every stored ACROPOLIS point (tests/data/acropolis_pdi_reference.json,
+    # made by benchmarks/acropolis_reference.py and benchmarks/acropolis_converged.py): final D/H,
+    # (3He+T)/H and (7Li+7Be)/H within 3 %, and their change from the input within 10 % wherever it
+    # exceeds 1 %, against ACROPOLIS with converged grids ("converged": energy grid Richardson-
+    # extrapolated, 40 temperatures per decade, where its default energy grid is not enough; else
+    # 80 temperatures per decade)
+    data = _reference()
+    start = data["input"]
+    base = _ratios(start)
+    assert len(data["points"]) >= 12
+    for point in data["points"]:
+        ref = _ratios(point.get("converged") or point["NT_pd=80"]["final"])
+        ours = _ratios(solve_decay(point["mass_mev"], point["tau_s"], point["n_over_n_gamma"], abundances=start))
+        label = (point["mass_mev"], point["tau_s"], point["n_over_n_gamma"])
+        for x, y, x0, name in zip(ours, ref, base, ("D", "He3", "Li7"), strict=True):
+            assert x / y == pytest.approx(1.0, abs=0.03), (label, name)
+            if abs(y / x0 - 1.0) > 0.01:
+                assert (x - x0) / (y - x0) == pytest.approx(1.0, abs=0.10), (label, name)
