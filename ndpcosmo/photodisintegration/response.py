@@ -151,6 +151,11 @@ class ResponseTable:
     renormalisation: float = 0.0
 
     @functools.cached_property
+    def _ln_nodes(self) -> np.ndarray:
+        """ln E of E_min and the cell centres (the energy nodes of ``per_event``)."""
+        return np.concatenate([[math.log(cascade.E_MIN_MEV)], np.log(self.E_mev)])
+
+    @functools.cached_property
     def _padded(self) -> tuple[np.ndarray, np.ndarray]:
         """c reordered to (T, E, eta, p, r) with a row of zeros at E_min prepended on the energy axis,
         and its logarithm (0 where c = 0): lookups gather contiguous (eta, p, r) blocks."""
@@ -166,7 +171,7 @@ class ResponseTable:
         E0 just above the pair threshold: hence the logarithms."""
         E0 = np.atleast_1d(np.asarray(E0_mev, dtype=float))
         T = np.atleast_1d(np.asarray(T_mev, dtype=float))
-        x = np.concatenate([[math.log(cascade.E_MIN_MEV)], np.log(self.E_mev)])
+        x = self._ln_nodes
         u = np.log(np.clip(E0, cascade.E_MIN_MEV, self.E_mev[-1]))
         j = np.clip(np.searchsorted(x, u) - 1, 0, x.size - 2)
         f = ((u - x[j]) / (x[j + 1] - x[j]))[None, :, None, None, None]
@@ -212,16 +217,12 @@ class ResponseTable:
 
 def photon_rates(E_mev: np.ndarray, T_mev: np.ndarray, eta: float, Yp: float) -> tuple[np.ndarray, np.ndarray]:
     """Pair-creation and total interaction rates [MeV] of photons E (n_E) in baths at T (n_T) with
-    n_b = eta n_gamma(T) (``cascade.photon_rates``, vectorised over T): two (n_T, n_E) arrays."""
+    n_b = eta n_gamma(T): ``cascade.photon_rates`` on an (n_T, n_E) grid, two (n_T, n_E) arrays."""
     E = np.atleast_1d(np.asarray(E_mev, dtype=float))
     T = np.atleast_1d(np.asarray(T_mev, dtype=float))[:, None]
-    n_b = eta * photon_number_density(T)
-    n_e = (1.0 - 0.5 * Yp) * n_b
-    n_z2 = n_b  # sum Z^2 n = (1 - Yp) n_b + 4 (Yp / 4) n_b
-    pair = qed.pair_creation_rate(E[None, :], T)
-    total = pair + qed.photon_photon_rate(E[None, :], T) + n_z2 * qed.bethe_heitler(E, 1.0)[None, :]
-    total = total + n_e * qed.klein_nishina(E)[None, :]
-    return pair, total
+    bath = cascade.Bath.from_baryons(T, eta * photon_number_density(T), Yp)
+    rates = cascade.photon_rates(np.broadcast_to(E, (T.size, E.size)), bath)
+    return rates["pair_creation"], sum(rates.values())
 
 
 def _adjoint_rows(grid: ResponseGrid, T_mev: np.ndarray) -> tuple[np.ndarray, float]:
