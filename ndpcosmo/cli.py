@@ -65,6 +65,16 @@ def _build_parser() -> argparse.ArgumentParser:
         help="photodisintegration cross sections (with --mass/--mu)",
     )
     bb.add_argument("--json", action="store_true", help="print a JSON object")
+    cm = sub.add_parser("cmb", help="the inputs for CLASS (omega_b, N_ur, YHe) of the SM or a model; --class runs it")
+    cm.add_argument("--sm", action="store_true", help="the Standard Model (no N)")
+    cm.add_argument("--mass", type=float, metavar="MEV", help="N mass [MeV]")
+    cm.add_argument("--mu", type=float, metavar="MUB", help="transition moment [Bohr magnetons]")
+    cm.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV]")
+    cm.add_argument("--nature", choices=NATURES, default="dirac")
+    cm.add_argument("--flavour", choices=FLAVOURS, default="mu")
+    cm.add_argument("--omega-b", type=float, default=0.02242, help="baryon density today")
+    cm.add_argument("--class", dest="run_class", action="store_true", help="run classy (Planck 2018 LCDM otherwise)")
+    cm.add_argument("--json", action="store_true", help="print a JSON object")
     pd = sub.add_parser("pdi", help="photodisintegration of the SBBN abundances by decays at rest (ACROPOLIS's setup)")
     pd.add_argument("--mass", type=float, required=True, metavar="MEV", help="mass of the decaying particle [MeV]")
     pd.add_argument("--tau", type=float, required=True, metavar="S", help="lifetime [s]")
@@ -204,6 +214,37 @@ def _pdi(args: argparse.Namespace) -> int:
     return 0
 
 
+PLANCK2018_LCDM = {"h": 0.6736, "omega_cdm": 0.1200, "A_s": 2.100e-9, "n_s": 0.9649, "tau_reio": 0.0544}
+"""The other CLASS parameters of ``ndpcosmo cmb --class``: Planck 2018 VI (arXiv:1807.06209) table 2,
+TT,TE,EE+lowE+lensing."""
+
+
+def _cmb(args: argparse.Namespace) -> int:
+    from .cmb import class_inputs, run_class
+    from .pipeline import run
+
+    if args.sm == (args.mass is not None or args.mu is not None):
+        raise ValueError("cmb needs either --sm or both --mass and --mu")
+    model = None
+    if not args.sm:
+        if args.mass is None or args.mu is None:
+            raise ValueError("cmb with N needs both --mass and --mu")
+        model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run(model, Cosmology(omega_b=args.omega_b))
+        inputs = class_inputs(result)
+        summary: dict[str, object] = {"class_inputs": inputs.as_dict(), "neff_cmb": inputs.N_ur, "YHe": inputs.YHe}
+        if args.run_class:
+            out = run_class(result, PLANCK2018_LCDM)
+            summary["class_derived"] = out.derived
+            summary["class_seconds"] = out.seconds
+    for w in caught:
+        print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
+    _print_summary(summary, args.json)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ndpcosmo`` console script."""
     args = _build_parser().parse_args(argv)
@@ -216,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _bbn(args)
         if args.command == "pdi":
             return _pdi(args)
+        if args.command == "cmb":
+            return _cmb(args)
     except BrokenPipeError:  # output piped into e.g. head: not an error
         return 0
     except ValueError as exc:

@@ -17,10 +17,11 @@ from .model import Cosmology, DipolePortal, Precision
 class Result:
     """Everything computed for one model point."""
 
-    model: DipolePortal
+    model: DipolePortal | None
+    """None: the Standard Model (no N)."""
     cosmology: Cosmology
     precision: Precision
-    abundance: production.Abundance
+    abundance: production.Abundance | None
     history: background.ThermalHistory
     bbn: bbn.BBNResult
     photodisintegration: photodisintegration.PhotodisintegrationResult | None = None
@@ -35,15 +36,15 @@ class Result:
         return self.photodisintegration if self.photodisintegration is not None else self.bbn
 
 
-def run(model: DipolePortal, cosmology: Cosmology | None = None, precision: Precision | None = None) -> Result:
-    """Run the chain of stages for one model point."""
+def run(model: DipolePortal | None, cosmology: Cosmology | None = None, precision: Precision | None = None) -> Result:
+    """Run the chain of stages for one model point (``model=None``: the Standard Model, no N)."""
     from . import __version__
 
     cosmology = cosmology or Cosmology()
     precision = precision or Precision()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    abundance = production.solve(model, precision)
+    abundance = production.solve(model, precision) if model is not None else None
     timings["production"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     history = background.solve(model, abundance, cosmology)
@@ -59,7 +60,7 @@ def run(model: DipolePortal, cosmology: Cosmology | None = None, precision: Prec
     )
     timings["bbn"] = time.perf_counter() - t0
     pdi = None
-    if precision.pdi:
+    if precision.pdi and model is not None:
         t0 = time.perf_counter()
         pdi = photodisintegration.solve(
             history,
