@@ -1,0 +1,1 @@
+"""Likelihoods of the model against observations (CMB so far; BBN and the combination follow)."""
