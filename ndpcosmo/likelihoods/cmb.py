@@ -77,3 +77,88 @@ class CompressedPlanck:
     def chi2_result(self, result) -> float:
         """chi^2 of a ``pipeline.Result``: today's omega_b, N_eff at recombination, the final Y_P^BBN."""
         return self.chi2(result.cosmology.omega_b, result.history.neff_cmb, result.final.Yp_bbn)
+
+
+PLIK_LITE = "planck2018_plik_lite/planck2018_plik_lite"
+"""The plik_lite v22 files, relative to the Planck data directory."""
+
+PLIK_BINS: tuple[int, int, int] = (215, 199, 199)
+"""Bandpowers of TT (ell 30-2508), TE and EE (ell 30-1996)."""
+
+PLIK_LMIN = 30
+PLIK_LMAX = 2508
+A_PLANCK_PRIOR: tuple[float, float] = (1.0, 0.0025)
+"""The Planck calibration A_planck: Gaussian prior (mean, sigma), Planck 2018 V."""
+
+
+@dataclass(frozen=True)
+class PlikLite:
+    """The Planck 2018 high-ell plik_lite v22 likelihood (Planck 2018 V, arXiv:1907.12875; the binned,
+    foreground-marginalised TT, TE, EE bandpowers of Prince & Dunkley arXiv:1909.05869's python port):
+    chi^2 = (C_b - C_b^th / A^2)^T Sigma^-1 (C_b - C_b^th / A^2) + ((A - 1) / 0.0025)^2, where C_b^th =
+    sum_ell w_ell C_ell over each bin (C_ell in muK^2, ell from 30) and A = A_planck."""
+
+    data: np.ndarray = field(repr=False)
+    inverse_covariance: np.ndarray = field(repr=False)
+    bin_lo: np.ndarray = field(repr=False)
+    bin_hi: np.ndarray = field(repr=False)
+    weights: np.ndarray = field(repr=False)
+    source: str = ""
+
+    @classmethod
+    def from_files(cls, directory: str | os.PathLike | None = None) -> PlikLite:
+        """Read the bandpowers, the covariance (one Fortran record; one triangle filled, symmetrised
+        here) and the bins from ``planck_dir(directory)``."""
+        path = planck_dir(directory) / PLIK_LITE
+        n = sum(PLIK_BINS)
+        data = np.loadtxt(path / "cl_cmb_plik_v22.dat")[:, 1]
+        raw = np.fromfile(path / "c_matrix_plik_v22.dat", dtype=np.float64, offset=4, count=n * n)
+        if raw.size != n * n or data.size != n:
+            raise ValueError(f"{path}: expected {n} bandpowers and a {n} x {n} covariance")
+        cov = raw.reshape(n, n)
+        cov = cov + cov.T - np.diag(np.diag(cov))
+        lo = np.loadtxt(path / "blmin.dat").astype(int)
+        hi = np.loadtxt(path / "blmax.dat").astype(int)
+        weights = np.loadtxt(path / "bweight.dat")
+        return cls(data, np.linalg.inv(cov), lo, hi, weights, str(path))
+
+    def binned(self, ell: np.ndarray, tt: np.ndarray, te: np.ndarray, ee: np.ndarray) -> np.ndarray:
+        """The 613 theory bandpowers from D_ell = l(l+1) C_l / 2 pi [muK^2] given at integer ``ell``
+        (covering 30 ... 2508)."""
+        ell = np.asarray(ell, dtype=int)
+        wanted = np.arange(PLIK_LMIN, PLIK_LMAX + 1)
+        at = np.searchsorted(ell, wanted)
+        if ell[0] > PLIK_LMIN or ell[-1] < PLIK_LMAX or np.any(ell[np.minimum(at, ell.size - 1)] != wanted):
+            raise ValueError(f"the spectra must cover every ell from {PLIK_LMIN} to {PLIK_LMAX}")
+        to_cl = 2.0 * np.pi / (wanted * (wanted + 1.0))
+        blocks = []
+        span = PLIK_LMAX - PLIK_LMIN + 1
+        for s, (spectrum, nbins) in enumerate(zip((tt, te, ee), PLIK_BINS, strict=True)):
+            cl = np.asarray(spectrum, dtype=float)[at] * to_cl
+            w = self.weights[s * span : (s + 1) * span] * cl
+            cumulative = np.concatenate([[0.0], np.cumsum(w)])
+            first = PLIK_BINS[0] * s
+            lo = self.bin_lo[first : first + nbins] - s * span
+            hi = self.bin_hi[first : first + nbins] - s * span
+            blocks.append(cumulative[hi + 1] - cumulative[lo])
+        return np.concatenate(blocks)
+
+    def chi2(self, ell, tt, te, ee, A_planck: float = 1.0) -> float:
+        """chi^2 at a given calibration, its prior included."""
+        d = self.data - self.binned(ell, tt, te, ee) / A_planck**2
+        mean, sigma = A_PLANCK_PRIOR
+        return float(d @ self.inverse_covariance @ d + ((A_planck - mean) / sigma) ** 2)
+
+    def chi2_profiled(self, ell, tt, te, ee) -> tuple[float, float]:
+        """chi^2 minimised over A_planck (with its prior), and that A_planck."""
+        from scipy.optimize import minimize_scalar
+
+        theory = self.binned(ell, tt, te, ee)
+        mean, sigma = A_PLANCK_PRIOR
+
+        def f(A: float) -> float:
+            d = self.data - theory / A**2
+            return float(d @ self.inverse_covariance @ d + ((A - mean) / sigma) ** 2)
+
+        best = minimize_scalar(f, bounds=(mean - 10 * sigma, mean + 10 * sigma), method="bounded")
+        return float(best.fun), float(best.x)
