@@ -234,7 +234,17 @@ def _cmb(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         result = run(model, Cosmology(omega_b=args.omega_b))
         inputs = class_inputs(result)
-        summary: dict[str, object] = {"class_inputs": inputs.as_dict(), "neff_cmb": inputs.N_ur, "YHe": inputs.YHe}
+        from . import constants, distortions
+
+        sd = distortions.from_history(result.history, result.cosmology.T_cmb_K * constants.K_B_MEV_PER_K)
+        summary: dict[str, object] = {
+            "class_inputs": inputs.as_dict(),
+            "neff_cmb": inputs.N_ur,
+            "YHe": inputs.YHe,
+            "mu": sd.mu,
+            "y": sd.y,
+            "excluded_firas": sd.excluded_firas,
+        }
         if args.run_class:
             out = run_class(result, PLANCK2018_LCDM)
             summary["class_derived"] = out.derived
