@@ -19,6 +19,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"ndpcosmo: error: {message} (see 'ndpcosmo {self.prog.split()[-1]} --help')\n")
 
 
+def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """The model point as optional arguments (omitted: the Standard Model, where the command allows)."""
+    parser.add_argument("--mass", type=float, metavar="MEV", help="N mass M_N [MeV]")
+    parser.add_argument("--mu", type=float, metavar="MUB", help="transition moment [Bohr magnetons]")
+    parser.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV]")
+    parser.add_argument("--nature", choices=NATURES, default="dirac")
+    parser.add_argument("--flavour", choices=FLAVOURS, default="mu")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ndpcosmo", description="Cosmology of the neutrino dipole portal.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -37,22 +46,14 @@ def _build_parser() -> argparse.ArgumentParser:
     ab.add_argument("--json", action="store_true", help="print a JSON object")
     hi = sub.add_parser("history", help="thermal history with N: N_eff at BBN and CMB, eta ratio")
     hi.add_argument("--sm", action="store_true", help="the Standard Model (no N)")
-    hi.add_argument("--mass", type=float, metavar="MEV", help="N mass M_N [MeV]")
-    hi.add_argument("--mu", type=float, metavar="MUB", help="transition moment [Bohr magnetons]")
-    hi.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV]")
-    hi.add_argument("--nature", choices=NATURES, default="dirac")
-    hi.add_argument("--flavour", choices=FLAVOURS, default="mu")
+    _add_model_arguments(hi)
     hi.add_argument("--json", action="store_true", help="print a JSON object")
     hi.add_argument("--plot", metavar="FILE", help="write a plot of T_gamma/T_nu, rho_N/rho_gamma and N_eff")
     bb = sub.add_parser("bbn", help="primordial abundances: the SM (plus Delta N_eff) or with N")
     bb.add_argument("--omega-b", type=float, default=0.02242, metavar="OMB", help="Omega_b h^2 (default 0.02242)")
     bb.add_argument("--tau-n", type=float, default=879.4, metavar="S", help="neutron lifetime [s] (default 879.4)")
     bb.add_argument("--dneff", type=float, default=0.0, metavar="DN", help="extra free-streaming Delta N_eff")
-    bb.add_argument("--mass", type=float, metavar="MEV", help="N mass M_N [MeV] (omit for the SM)")
-    bb.add_argument("--mu", type=float, metavar="MUB", help="transition moment [Bohr magnetons]")
-    bb.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV]")
-    bb.add_argument("--nature", choices=NATURES, default="dirac")
-    bb.add_argument("--flavour", choices=FLAVOURS, default="mu")
+    _add_model_arguments(bb)
     bb.add_argument("--network", choices=("key", "extended"), default="key", help="nuclear network")
     bb.add_argument("--library", choices=("starlib", "reaclib"), default="starlib", help="nuclear rate library")
     bb.add_argument(
@@ -67,11 +68,7 @@ def _build_parser() -> argparse.ArgumentParser:
     bb.add_argument("--json", action="store_true", help="print a JSON object")
     cm = sub.add_parser("cmb", help="the inputs for CLASS (omega_b, N_ur, YHe) of the SM or a model; --class runs it")
     cm.add_argument("--sm", action="store_true", help="the Standard Model (no N)")
-    cm.add_argument("--mass", type=float, metavar="MEV", help="N mass [MeV]")
-    cm.add_argument("--mu", type=float, metavar="MUB", help="transition moment [Bohr magnetons]")
-    cm.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV]")
-    cm.add_argument("--nature", choices=NATURES, default="dirac")
-    cm.add_argument("--flavour", choices=FLAVOURS, default="mu")
+    _add_model_arguments(cm)
     cm.add_argument("--omega-b", type=float, default=0.02242, help="baryon density today")
     cm.add_argument("--class", dest="run_class", action="store_true", help="run classy (Planck 2018 LCDM otherwise)")
     cm.add_argument("--json", action="store_true", help="print a JSON object")
