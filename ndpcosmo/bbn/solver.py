@@ -58,6 +58,10 @@ ABUNDANCE_FLOOR: dict[str, float] = {
 nuclide's primordial value, so the final abundances are controlled relatively."""
 
 
+ABUNDANCE_KEYS: tuple[str, ...] = ("Yp_bbn", "Yp", "D_H", "He3_H", "Li7_H", "Li6_H")
+"""The observable abundances every result reports (in this order in its summary)."""
+
+
 @dataclass(frozen=True)
 class BBNResult:
     """Primordial abundances (after 3H -> 3He and 7Be -> 7Li decays) and their theory errors."""
@@ -85,12 +89,7 @@ class BBNResult:
     def summary(self) -> dict[str, object]:
         """A JSON-ready summary; its keys are stable."""
         return {
-            "Yp_bbn": self.Yp_bbn,
-            "Yp": self.Yp,
-            "D_H": self.D_H,
-            "He3_H": self.He3_H,
-            "Li7_H": self.Li7_H,
-            "Li6_H": self.Li6_H,
+            **{key: getattr(self, key) for key in ABUNDANCE_KEYS},
             "neff": self.neff,
             "eta10": self.eta10,
             "errors": dict(self.errors),

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ndpcosmo import constants as c
-from ndpcosmo.bbn.solver import baryon_density_today_mev3
+from ndpcosmo.bbn.solver import ABUNDANCE_KEYS, baryon_density_today_mev3
 from ndpcosmo.model import Cosmology
 from ndpcosmo.photodisintegration import _kernels, cascade, qed
 from ndpcosmo.photodisintegration.reactions import CROSS_SECTIONS, NUCLIDES, TRITIUM_LIFETIME_S, reactions
@@ -239,16 +239,16 @@ class PhotodisintegrationResult:
     def summary(self) -> dict[str, object]:
         """A JSON-ready summary; its keys are stable."""
         return {
-            "Yp_bbn": self.Yp_bbn,
-            "Yp": self.Yp,
-            "D_H": self.D_H,
-            "He3_H": self.He3_H,
-            "Li7_H": self.Li7_H,
-            "Li6_H": self.Li6_H,
+            **{key: getattr(self, key) for key in ABUNDANCE_KEYS},
             "destroyed": {str(k): v for k, v in self.destroyed.items()},
             "T_window_mev": list(self.T_window_mev),
             "active": self.active,
         }
+
+
+def _speed(energy_mev: np.ndarray, mass_mev: float) -> np.ndarray:
+    """v = p / E of an N of energy E (E below M, from interpolation, taken as at rest)."""
+    return np.sqrt(np.maximum(1.0 - (mass_mev / np.maximum(energy_mev, mass_mev)) ** 2, 0.0))
 
 
 def _box_nodes(energy_mev: np.ndarray, mass_mev: float, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -257,7 +257,7 @@ def _box_nodes(energy_mev: np.ndarray, mass_mev: float, n_nodes: int) -> tuple[n
     box (weights sum to 1), a single node at E/2 when v < 1e-2 (the box is then narrower than the
     scale on which the response changes, but near a threshold)."""
     E = np.maximum(energy_mev, mass_mev)
-    v = np.sqrt(np.maximum(1.0 - (mass_mev / E) ** 2, 0.0))
+    v = _speed(E, mass_mev)
     x, w = qed.gauss_legendre(n_nodes)
     nodes = 0.5 * E[..., None] * (1.0 + v[..., None] * x)
     weights = np.broadcast_to(0.5 * w, nodes.shape).copy()
@@ -300,7 +300,7 @@ def solve(
     T_top = min(float(table.T_mev[0]), float(T_h[0]))
     late = T_h <= T_top
     # the photons that can reach a threshold: each bin's box [E(1-v)/2, E(1+v)/2] above the lowest one
-    v_all = np.sqrt(np.maximum(1.0 - (mass_mev / np.maximum(energies, mass_mev)) ** 2, 0.0))
+    v_all = _speed(energies, mass_mev)
     E_lo, E_hi = 0.5 * energies * (1.0 - v_all), 0.5 * energies * (1.0 + v_all)
     above = np.where(
         E_hi - E_lo > 1e-12 * E_hi, np.clip((E_hi - lowest) / np.maximum(E_hi - E_lo, 1e-300), 0.0, 1.0), E_lo > lowest
