@@ -98,7 +98,7 @@ def run_class(result, settings: dict[str, object] | None = None, l_max: int = 25
         T_muK = cosmo.T_cmb() * 1e6
         ell = np.asarray(cl["ell"][2:], dtype=float)
         factor = ell * (ell + 1.0) / (2.0 * np.pi) * T_muK**2
-        derived = cosmo.get_current_derived_parameters(["YHe", "Neff", "100*theta_s", "z_rec", "tau_rec"])
+        derived = cosmo.get_current_derived_parameters(["YHe", "Neff", "100*theta_s", "z_rec", "tau_rec", "tau_reio"])
     finally:
         cosmo.struct_cleanup()
         cosmo.empty()

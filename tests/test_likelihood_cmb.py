@@ -88,6 +88,12 @@ def test_plik_lite_files_and_binning(plik):
     assert plik.binned(ell, D, -D, 2 * D) == pytest.approx(np.concatenate([[3.0] * 215, [-3.0] * 199, [6.0] * 199]))
     with pytest.raises(ValueError, match="every ell"):
         plik.binned(ell[:2000], D[:2000], D[:2000], D[:2000])
+    # with the low-ell TT bins: 615 bandpowers from ell = 2
+    low = PlikLite.from_files(DATA, low_ell=True)
+    assert low.data.size == 615 and low.lmin == 2
+    assert low.binned(ell, D, -D, 2 * D)[:3] == pytest.approx([3.0, 3.0, 3.0])
+    with pytest.raises(ValueError, match="from 2 to"):
+        low.binned(ell[30:], D[30:], D[30:], D[30:])
 
 
 def test_plik_lite_at_the_planck_best_fit(plik):
@@ -124,3 +130,18 @@ def test_plik_lite_at_the_planck_best_fit(plik):
     assert profiled <= chi2 and abs(A - 1.0) < 0.01
     # a 5 % lower amplitude is strongly disfavoured
     assert plik.chi2(ell, 0.95 * tt, 0.95 * te, 0.95 * ee) > chi2 + 100
+    # the two low-ell TT bins (ell 2-15, 16-29): Gaussian, uncorrelated with the rest, weights
+    # proportional to l(l+1) (Prince & Dunkley 2019), checked against a direct sum over the file
+    # columns; the tau prior (0.0506 +/- 0.0086) adds its own term
+    low = PlikLite.from_files(DATA, low_ell=True)
+    table = np.loadtxt(DATA / "planck2018_plik_lite/planck2018_low_ell/CTT_bin_low_ell_2018.dat")
+    expected = 0.0
+    for (lo, hi), (_, value, sigma) in zip(((2, 15), (16, 29)), table, strict=True):
+        band = np.arange(lo, hi + 1)
+        mean_cl = np.sum(2 * np.pi * tt[band - 2]) / np.sum(band * (band + 1.0))
+        expected += ((value - mean_cl) / sigma) ** 2
+    assert low.chi2(ell, tt, te, ee) - chi2 == pytest.approx(expected, rel=1e-6)
+    assert 0.5 < expected < 10.0  # the low-ell deficit: ~4 here
+    assert low.chi2(ell, tt, te, ee, tau_reio=0.0543) - low.chi2(ell, tt, te, ee) == pytest.approx(
+        ((0.0543 - 0.0506) / 0.0086) ** 2, rel=1e-9
+    )

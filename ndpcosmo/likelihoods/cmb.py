@@ -1,4 +1,5 @@
-"""CMB likelihoods. So far: the compressed Planck 2018 Gaussian on (omega_b, N_eff, Y_P).
+"""CMB likelihoods: the compressed Planck 2018 Gaussian on (omega_b, N_eff, Y_P) and the plik_lite
+bandpower likelihood on classy spectra (FIRAS's mu and y limits: ``ndpcosmo.distortions``).
 
 Planck 2018 VI (arXiv:1807.06209) constrains the three numbers the dipole portal changes at
 recombination. Their joint posterior in LCDM + N_eff + Y_He (TT,TE,EE+lowE) is close to Gaussian; its
@@ -87,28 +88,47 @@ PLIK_BINS: tuple[int, int, int] = (215, 199, 199)
 
 PLIK_LMIN = 30
 PLIK_LMAX = 2508
+LOW_ELL = "planck2018_plik_lite/planck2018_low_ell"
+"""The two low-ell TT bins (2-15, 16-29; Commander, Gaussian as in Prince & Dunkley 2019)."""
+LOW_ELL_LMIN = 2
 A_PLANCK_PRIOR: tuple[float, float] = (1.0, 0.0025)
 """The Planck calibration A_planck: Gaussian prior (mean, sigma), Planck 2018 V."""
+TAU_PRIOR: tuple[float, float] = (0.0506, 0.0086)
+"""The optical depth to reionisation: Gaussian prior (mean, sigma) standing in for Planck's low-ell EE
+likelihood (shared/data/README.md; Planck 2018 V, SimAll EE)."""
+
+
+def _bin(spectrum_cl: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """sum_{ell = lo .. hi} w_ell C_ell for each bin (indices relative to the first ell of ``spectrum_cl``)."""
+    cumulative = np.concatenate([[0.0], np.cumsum(weights * spectrum_cl)])
+    return cumulative[hi + 1] - cumulative[lo]
 
 
 @dataclass(frozen=True)
 class PlikLite:
-    """The Planck 2018 high-ell plik_lite v22 likelihood (Planck 2018 V, arXiv:1907.12875; the binned,
-    foreground-marginalised TT, TE, EE bandpowers of Prince & Dunkley arXiv:1909.05869's python port):
-    chi^2 = (C_b - C_b^th / A^2)^T Sigma^-1 (C_b - C_b^th / A^2) + ((A - 1) / 0.0025)^2, where C_b^th =
-    sum_ell w_ell C_ell over each bin (C_ell in muK^2, ell from 30) and A = A_planck."""
+    """The Planck 2018 plik_lite v22 likelihood (Planck 2018 V, arXiv:1907.12875; the binned,
+    foreground-marginalised TT, TE, EE bandpowers, ell 30-2508, as in Prince & Dunkley
+    arXiv:1909.05869), optionally with their two Gaussian low-ell TT bins (ell 2-29) and the tau prior:
+    chi^2 = (C_b - C_b^th / A^2)^T Sigma^-1 (C_b - C_b^th / A^2) + ((A - 1) / 0.0025)^2
+    [+ ((tau - 0.0506) / 0.0086)^2], where C_b^th = sum_ell w_ell C_ell over each bin (C_ell in muK^2)
+    and A = A_planck. The low-ell bins enter the data vector with their variances on the diagonal
+    (uncorrelated with the high-ell bins)."""
 
     data: np.ndarray = field(repr=False)
     inverse_covariance: np.ndarray = field(repr=False)
     bin_lo: np.ndarray = field(repr=False)
     bin_hi: np.ndarray = field(repr=False)
     weights: np.ndarray = field(repr=False)
+    low_ell_lo: np.ndarray | None = field(default=None, repr=False)
+    low_ell_hi: np.ndarray | None = field(default=None, repr=False)
+    low_ell_weights: np.ndarray | None = field(default=None, repr=False)
     source: str = ""
 
     @classmethod
-    def from_files(cls, directory: str | os.PathLike | None = None) -> PlikLite:
+    def from_files(cls, directory: str | os.PathLike | None = None, low_ell: bool = False) -> PlikLite:
         """Read the bandpowers, the covariance (one Fortran record; one triangle filled, symmetrised
-        here) and the bins from ``planck_dir(directory)``."""
+        here) and the bins from ``planck_dir(directory)``; ``low_ell`` adds the two TT bins below
+        ell = 30 (then the spectra must start at ell = 2)."""
         path = planck_dir(directory) / PLIK_LITE
         n = sum(PLIK_BINS)
         data = np.loadtxt(path / "cl_cmb_plik_v22.dat")[:, 1]
@@ -120,37 +140,75 @@ class PlikLite:
         lo = np.loadtxt(path / "blmin.dat").astype(int)
         hi = np.loadtxt(path / "blmax.dat").astype(int)
         weights = np.loadtxt(path / "bweight.dat")
-        return cls(data, np.linalg.inv(cov), lo, hi, weights, str(path))
+        if not low_ell:
+            return cls(data, np.linalg.inv(cov), lo, hi, weights, source=str(path))
+        low = planck_dir(directory) / LOW_ELL
+        table = np.atleast_2d(np.loadtxt(low / "CTT_bin_low_ell_2018.dat"))
+        low_lo = np.atleast_1d(np.loadtxt(low / "blmin_low_ell.dat")).astype(int)
+        low_hi = np.atleast_1d(np.loadtxt(low / "blmax_low_ell.dat")).astype(int)
+        low_w = np.loadtxt(low / "bweight_low_ell.dat")
+        if int(np.loadtxt(low / "plmin_low_ell.dat")) != LOW_ELL_LMIN or low_w.size != PLIK_LMIN - LOW_ELL_LMIN:
+            raise ValueError(f"{low}: expected weights for ell {LOW_ELL_LMIN}-{PLIK_LMIN - 1}")
+        m = table.shape[0]
+        full = np.zeros((m + n, m + n))
+        full[:m, :m] = np.diag(table[:, 2] ** 2)
+        full[m:, m:] = cov
+        return cls(
+            np.concatenate([table[:, 1], data]),
+            np.linalg.inv(full),
+            lo,
+            hi,
+            weights,
+            low_lo,
+            low_hi,
+            low_w,
+            source=f"{path} + {low}",
+        )
+
+    @property
+    def lmin(self) -> int:
+        """The lowest ell the spectra must provide."""
+        return LOW_ELL_LMIN if self.low_ell_weights is not None else PLIK_LMIN
 
     def binned(self, ell: np.ndarray, tt: np.ndarray, te: np.ndarray, ee: np.ndarray) -> np.ndarray:
-        """The 613 theory bandpowers from D_ell = l(l+1) C_l / 2 pi [muK^2] given at integer ``ell``
-        (covering 30 ... 2508)."""
+        """The theory bandpowers (the low-ell TT bins first, when loaded, then the 613 of plik_lite) from
+        D_ell = l(l+1) C_l / 2 pi [muK^2] given at integer ``ell`` (covering lmin ... 2508)."""
         ell = np.asarray(ell, dtype=int)
-        wanted = np.arange(PLIK_LMIN, PLIK_LMAX + 1)
+        wanted = np.arange(self.lmin, PLIK_LMAX + 1)
         at = np.searchsorted(ell, wanted)
-        if ell[0] > PLIK_LMIN or ell[-1] < PLIK_LMAX or np.any(ell[np.minimum(at, ell.size - 1)] != wanted):
-            raise ValueError(f"the spectra must cover every ell from {PLIK_LMIN} to {PLIK_LMAX}")
+        if ell[0] > self.lmin or ell[-1] < PLIK_LMAX or np.any(ell[np.minimum(at, ell.size - 1)] != wanted):
+            raise ValueError(f"the spectra must cover every ell from {self.lmin} to {PLIK_LMAX}")
         to_cl = 2.0 * np.pi / (wanted * (wanted + 1.0))
+        cls_ = [np.asarray(x, dtype=float)[at] * to_cl for x in (tt, te, ee)]
         blocks = []
+        if self.low_ell_weights is not None:
+            blocks.append(_bin(cls_[0][: PLIK_LMIN - LOW_ELL_LMIN], self.low_ell_weights, self.low_ell_lo, self.low_ell_hi))
+        skip = PLIK_LMIN - self.lmin
         span = PLIK_LMAX - PLIK_LMIN + 1
-        for s, (spectrum, nbins) in enumerate(zip((tt, te, ee), PLIK_BINS, strict=True)):
-            cl = np.asarray(spectrum, dtype=float)[at] * to_cl
-            w = self.weights[s * span : (s + 1) * span] * cl
-            cumulative = np.concatenate([[0.0], np.cumsum(w)])
-            first = PLIK_BINS[0] * s
+        for s, (cl, nbins) in enumerate(zip(cls_, PLIK_BINS, strict=True)):
+            first = PLIK_BINS[0] * s  # the edge files hold 215 bins per spectrum; TE and EE use 199
             lo = self.bin_lo[first : first + nbins] - s * span
             hi = self.bin_hi[first : first + nbins] - s * span
-            blocks.append(cumulative[hi + 1] - cumulative[lo])
+            blocks.append(_bin(cl[skip:], self.weights[s * span : (s + 1) * span], lo, hi))
         return np.concatenate(blocks)
 
-    def chi2(self, ell, tt, te, ee, A_planck: float = 1.0) -> float:
-        """chi^2 at a given calibration, its prior included."""
-        d = self.data - self.binned(ell, tt, te, ee) / A_planck**2
+    @staticmethod
+    def _priors(A_planck: float, tau_reio: float | None) -> float:
         mean, sigma = A_PLANCK_PRIOR
-        return float(d @ self.inverse_covariance @ d + ((A_planck - mean) / sigma) ** 2)
+        chi2 = ((A_planck - mean) / sigma) ** 2
+        if tau_reio is not None:
+            tau_mean, tau_sigma = TAU_PRIOR
+            chi2 += ((tau_reio - tau_mean) / tau_sigma) ** 2
+        return chi2
 
-    def chi2_profiled(self, ell, tt, te, ee) -> tuple[float, float]:
-        """chi^2 minimised over A_planck (with its prior), and that A_planck."""
+    def chi2(self, ell, tt, te, ee, A_planck: float = 1.0, tau_reio: float | None = None) -> float:
+        """chi^2 at a given calibration, its prior included, and the tau prior when ``tau_reio`` is given."""
+        d = self.data - self.binned(ell, tt, te, ee) / A_planck**2
+        return float(d @ self.inverse_covariance @ d + self._priors(A_planck, tau_reio))
+
+    def chi2_profiled(self, ell, tt, te, ee, tau_reio: float | None = None) -> tuple[float, float]:
+        """chi^2 minimised over A_planck (with its prior; the tau prior when ``tau_reio`` is given),
+        and that A_planck."""
         from scipy.optimize import minimize_scalar
 
         theory = self.binned(ell, tt, te, ee)
@@ -158,7 +216,15 @@ class PlikLite:
 
         def f(A: float) -> float:
             d = self.data - theory / A**2
-            return float(d @ self.inverse_covariance @ d + ((A - mean) / sigma) ** 2)
+            return float(d @ self.inverse_covariance @ d + self._priors(A, tau_reio))
 
         best = minimize_scalar(f, bounds=(mean - 10 * sigma, mean + 10 * sigma), method="bounded")
         return float(best.fun), float(best.x)
+
+    def chi2_class_run(self, run, profile_A_planck: bool = True) -> float:
+        """chi^2 of a ``cmb.ClassRun`` (A_planck profiled, or 1), with the tau prior on the run's
+        optical depth (CLASS's derived ``tau_reio``)."""
+        tau = run.derived["tau_reio"]
+        if profile_A_planck:
+            return self.chi2_profiled(run.ell, run.tt, run.te, run.ee, tau_reio=tau)[0]
+        return self.chi2(run.ell, run.tt, run.te, run.ee, tau_reio=tau)
