@@ -182,7 +182,8 @@ class PlikLite:
         cls_ = [np.asarray(x, dtype=float)[at] * to_cl for x in (tt, te, ee)]
         blocks = []
         if self.low_ell_weights is not None:
-            blocks.append(_bin(cls_[0][: PLIK_LMIN - LOW_ELL_LMIN], self.low_ell_weights, self.low_ell_lo, self.low_ell_hi))
+            low_tt = cls_[0][: PLIK_LMIN - LOW_ELL_LMIN]
+            blocks.append(_bin(low_tt, self.low_ell_weights, self.low_ell_lo, self.low_ell_hi))
         skip = PLIK_LMIN - self.lmin
         span = PLIK_LMAX - PLIK_LMIN + 1
         for s, (cl, nbins) in enumerate(zip(cls_, PLIK_BINS, strict=True)):
