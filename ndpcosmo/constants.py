@@ -48,6 +48,9 @@ M_PL_MEV: float = 1.220890e22
 G_F_MEV2: float = 1.1663788e-11
 """Fermi constant G_F [MeV^-2]."""
 
+MPC_KM: float = 3.0856775814913673e19
+"""One megaparsec in km (IAU 2012 au and parsec definitions)."""
+
 RHO_CRIT_OVER_H2_MEV4: float = 1.05371e-2 * (HBARC_MEV_CM**3)
 """Critical density today divided by h^2 [MeV^4] (PDG 2024: 1.05371e-5 h^2 GeV cm^-3)."""
 
