@@ -70,6 +70,14 @@ def _build_parser() -> argparse.ArgumentParser:
     cm.add_argument("--sm", action="store_true", help="the Standard Model (no N)")
     _add_model_arguments(cm)
     cm.add_argument("--omega-b", type=float, default=0.02242, help="baryon density today")
+    cm.add_argument(
+        "--m-nu",
+        type=float,
+        nargs="*",
+        default=[],
+        metavar="EV",
+        help="masses of massive neutrinos [eV] (e.g. --m-nu 0.06; default: all massless)",
+    )
     cm.add_argument("--class", dest="run_class", action="store_true", help="run classy (Planck 2018 LCDM otherwise)")
     cm.add_argument("--json", action="store_true", help="print a JSON object")
     pd = sub.add_parser("pdi", help="photodisintegration of the SBBN abundances by decays at rest (ACROPOLIS's setup)")
@@ -230,20 +238,26 @@ def _cmb(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = run(model, Cosmology(omega_b=args.omega_b))
-        inputs = class_inputs(result)
         from . import constants, distortions
+        from .errors import SolverError
 
         sd = distortions.from_history(result.history, result.cosmology.T_cmb_K * constants.K_B_MEV_PER_K)
-        summary: dict[str, object] = {
-            "class_inputs": inputs.as_dict(),
-            "neff_cmb": inputs.N_ur,
-            "YHe": inputs.YHe,
-            "mu": sd.mu,
-            "y": sd.y,
-            "excluded_firas": sd.excluded_firas,
-        }
+        summary: dict[str, object] = {"class_inputs": None}
+        try:
+            summary["class_inputs"] = class_inputs(result, massive_nu_ev=tuple(args.m_nu)).as_dict()
+        except SolverError as err:  # the rest of the summary still holds
+            summary["class_inputs_error"] = err.reason
+        summary.update(
+            neff_cmb=float(result.history.neff_cmb),
+            YHe=float(result.final.Yp),
+            mu=sd.mu,
+            y=sd.y,
+            excluded_firas=sd.excluded_firas,
+        )
         if args.run_class:
-            out = run_class(result, PLANCK2018_LCDM)
+            if summary["class_inputs"] is None:
+                raise SolverError("CMB inputs", model, str(summary["class_inputs_error"]))
+            out = run_class(result, PLANCK2018_LCDM, massive_nu_ev=tuple(args.m_nu))
             summary["class_derived"] = out.derived
             summary["class_seconds"] = out.seconds
     for w in caught:

@@ -114,6 +114,9 @@ def test_cli_prints_the_class_inputs(capsys):
     assert set(out["class_inputs"]) == {"omega_b", "N_ur", "YHe", "N_ncdm"}
     assert out["neff_cmb"] == pytest.approx(3.044, abs=0.002)
     assert main(["cmb"]) == 2  # neither --sm nor a model: a one-line error
+    assert main(["cmb", "--sm", "--m-nu", "0.06", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["class_inputs"]["N_ncdm"] == 1 and out["class_inputs"]["N_ur"] == pytest.approx(2.03, abs=0.01)
 
 
 @pytest.mark.filterwarnings("ignore::ndpcosmo.errors.ElectroweakWarning")
