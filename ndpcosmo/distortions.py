@@ -40,6 +40,11 @@ FIRAS_95 = {"mu": 9e-5, "y": 1.5e-5}
 """COBE/FIRAS 95 % limits on |mu| and |y| (Fixsen et al. 1996, ApJ 473, 576)."""
 
 
+def firas_chi2(mu: float, y: float) -> float:
+    """The FIRAS chi^2 of (mu, y): Gaussians of zero mean with sigma = 95 % limit / 1.96."""
+    return (mu / (FIRAS_95["mu"] / 1.96)) ** 2 + (y / (FIRAS_95["y"] / 1.96)) ** 2
+
+
 def j_bb_star(z: np.ndarray) -> np.ndarray:
     """The blackbody visibility with Chluba's 2015 correction (eq. 13, fitted for 3e5 < z < 6e6; the
     correction is held at >= 0 beyond, where exp(-(z/z_mu)^(5/2)) < 1e-12 anyway)."""
@@ -67,7 +72,7 @@ class Distortions:
 
     @property
     def chi2_firas(self) -> float:
-        return (self.mu / (FIRAS_95["mu"] / 1.96)) ** 2 + (self.y / (FIRAS_95["y"] / 1.96)) ** 2
+        return firas_chi2(self.mu, self.y)
 
     @property
     def excluded_firas(self) -> bool:

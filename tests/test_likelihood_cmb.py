@@ -145,3 +145,20 @@ def test_plik_lite_at_the_planck_best_fit(plik):
     assert low.chi2(ell, tt, te, ee, tau_reio=0.0543) - low.chi2(ell, tt, te, ee) == pytest.approx(
         ((0.0543 - 0.0506) / 0.0086) ** 2, rel=1e-9
     )
+
+
+def test_firas_likelihood():
+    # zero for no distortion; a distortion at either 95 % limit costs 1.96^2 (a Gaussian's 95 % point);
+    # the SM through our chain has no N heat: chi^2 = 0; an N with a mu-era decay gives the history's mu
+    from ndpcosmo import DipolePortal, Precision, constants, distortions, run
+    from ndpcosmo.likelihoods.cmb import Firas
+
+    firas = Firas()
+    assert firas.chi2(0.0, 0.0) == 0.0
+    assert firas.chi2(9e-5, 0.0) == pytest.approx(1.96**2) and firas.chi2(0.0, -1.5e-5) == pytest.approx(1.96**2)
+    precision = Precision(bbn_errors="none")
+    assert firas.chi2_result(run(None, precision=precision)) == 0.0
+    result = run(DipolePortal(1.0, 1e-13, T_RH_mev=5.0), precision=precision)
+    sd = distortions.from_history(result.history, result.cosmology.T_cmb_K * constants.K_B_MEV_PER_K)
+    assert firas.chi2_result(result) == pytest.approx((sd.mu / (9e-5 / 1.96)) ** 2 + (sd.y / (1.5e-5 / 1.96)) ** 2)
+    assert 1.0 < firas.chi2_result(result) < 1.96**2  # mu = 6.8e-5: inside the limit but not by much

@@ -1,5 +1,5 @@
-"""CMB likelihoods: the compressed Planck 2018 Gaussian on (omega_b, N_eff, Y_P) and the plik_lite
-bandpower likelihood on classy spectra (FIRAS's mu and y limits: ``ndpcosmo.distortions``).
+"""CMB likelihoods: the compressed Planck 2018 Gaussian on (omega_b, N_eff, Y_P), the plik_lite
+bandpower likelihood on classy spectra, and the COBE/FIRAS limits on mu and y (``Firas``).
 
 Planck 2018 VI (arXiv:1807.06209) constrains the three numbers the dipole portal changes at
 recombination. Their joint posterior in LCDM + N_eff + Y_He (TT,TE,EE+lowE) is close to Gaussian; its
@@ -229,3 +229,23 @@ class PlikLite:
         if profile_A_planck:
             return self.chi2_profiled(run.ell, run.tt, run.te, run.ee, tau_reio=tau)[0]
         return self.chi2(run.ell, run.tt, run.te, run.ee, tau_reio=tau)
+
+
+@dataclass(frozen=True)
+class Firas:
+    """The COBE/FIRAS spectral-distortion limits |mu| < 9e-5, |y| < 1.5e-5 (95 %, Fixsen et al. 1996) as a
+    Gaussian chi^2 of zero mean with sigma = limit / 1.96, on mu and y from ``ndpcosmo.distortions``
+    (the Green's-function approximation on the history's own energy release)."""
+
+    def chi2(self, mu: float, y: float) -> float:
+        from ..distortions import firas_chi2
+
+        return firas_chi2(mu, y)
+
+    def chi2_result(self, result) -> float:
+        """chi^2 of a ``pipeline.Result``."""
+        from .. import constants as c
+        from ..distortions import from_history
+
+        sd = from_history(result.history, result.cosmology.T_cmb_K * c.K_B_MEV_PER_K)
+        return sd.chi2_firas
