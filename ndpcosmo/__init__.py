@@ -1,12 +1,13 @@
 """ndpcosmo: cosmology of the neutrino dipole portal (a heavy neutral lepton N with a transition
 magnetic moment to an active neutrino).
 
-Public API: ``run``, ``DipolePortal``, ``Cosmology``, ``Precision``, ``Result``.
+Public API: ``run``, ``DipolePortal``, ``Cosmology``, ``Precision``, ``Result``, ``loglike``.
 """
 
+from .interfaces.plain import loglike
 from .model import Cosmology, DipolePortal, Precision
 from .pipeline import Result, run
 
 __version__ = "0.1.0"
 
-__all__ = ["Cosmology", "DipolePortal", "Precision", "Result", "__version__", "run"]
+__all__ = ["Cosmology", "DipolePortal", "Precision", "Result", "__version__", "loglike", "run"]

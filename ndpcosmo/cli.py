@@ -31,6 +31,23 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ndpcosmo", description="Cosmology of the neutrino dipole portal.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    rn = sub.add_parser("run", help="one model point: observables, chi^2 per term and the 95 % CL verdicts")
+    rn.add_argument("--mass", type=float, required=True, metavar="MEV", help="N mass M_N [MeV]")
+    rn.add_argument("--mu", type=float, required=True, metavar="MUB", help="transition moment [Bohr magnetons]")
+    rn.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV] (default none)")
+    rn.add_argument("--nature", choices=NATURES, default="dirac")
+    rn.add_argument("--flavour", choices=FLAVOURS, default="mu")
+    rn.add_argument(
+        "--data",
+        default=None,
+        metavar="LIST",
+        help="comma-separated from bbn, cmb, cmb_full, firas (default bbn,cmb,firas; bbn,firas without Planck data)",
+    )
+    rn.add_argument("--planck-dir", default=None, metavar="DIR", help="Planck data (default $NDPCOSMO_PLANCK_DIR)")
+    rn.add_argument(
+        "--theory-errors", choices=("step3", "reference", "none"), default="step3", help="BBN theory errors"
+    )
+    rn.add_argument("--json", action="store_true", help="print a JSON object")
     ab = sub.add_parser("abundance", help="N abundance from thermal production (freeze-out or freeze-in)")
     ab.add_argument("--mass", type=float, required=True, metavar="MEV", help="N mass M_N [MeV]")
     ab.add_argument("--mu", type=float, required=True, metavar="MUB", help="transition moment [Bohr magnetons]")
@@ -114,10 +131,20 @@ def _abundance(args: argparse.Namespace) -> int:
     return 0
 
 
+def _finite_or_null(value: object) -> object:
+    """JSON has no inf or nan: they become null (e.g. an infinite chi^2 when all deuterium is destroyed)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_null(v) for v in value]
+    return value
+
+
 def _print_summary(summary: dict[str, object], as_json: bool) -> None:
     if as_json:
-        clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in summary.items()}
-        print(json.dumps(clean, indent=2))
+        print(json.dumps(_finite_or_null(summary), indent=2))
     else:
         width = max(len(k) for k in summary)
         for key, value in summary.items():
@@ -266,10 +293,41 @@ def _cmb(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    import os
+
+    from .likelihoods.combined import Assessor, CombinedLikelihood, default_cosmology
+    from .model import Precision
+    from .pipeline import run
+
+    model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
+    data = args.data
+    if data is None:
+        have_planck = args.planck_dir is not None or os.environ.get("NDPCOSMO_PLANCK_DIR")
+        data = "bbn,cmb,firas" if have_planck else "bbn,firas"
+        if not have_planck:
+            print(
+                "ndpcosmo: note: no Planck data (--planck-dir or NDPCOSMO_PLANCK_DIR): the CMB probe is FIRAS alone",
+                file=sys.stderr,
+            )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        likelihood = CombinedLikelihood.create(data, planck_dir=args.planck_dir, theory_errors=args.theory_errors)
+        assessor = Assessor.create(likelihood)
+        result = run(model, default_cosmology(), Precision(bbn_errors="none"))
+        summary = {"mass_mev": args.mass, "mu_muB": args.mu, "T_RH_mev": args.trh} | assessor.assess(result).summary()
+    for w in caught:
+        print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
+    _print_summary(summary, args.json)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ndpcosmo`` console script."""
     args = _build_parser().parse_args(argv)
     try:
+        if args.command == "run":
+            return _run(args)
         if args.command == "abundance":
             return _abundance(args)
         if args.command == "history":

@@ -6,6 +6,7 @@ records what was run (package version, precision, per-stage timings).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -49,6 +50,12 @@ def run(model: DipolePortal | None, cosmology: Cosmology | None = None, precisio
     t0 = time.perf_counter()
     history = background.solve(model, abundance, cosmology)
     timings["background"] = time.perf_counter() - t0
+    abundances, pdi = _nucleosynthesis(model, history, cosmology, precision, timings)
+    return Result(model, cosmology, precision, abundance, history, abundances, pdi, timings, __version__)
+
+
+def _nucleosynthesis(model, history, cosmology: Cosmology, precision: Precision, timings: dict[str, float]):
+    """BBN on the history, then photodisintegration by N's decay photons (if on and there is an N)."""
     t0 = time.perf_counter()
     abundances = bbn.solve(
         history,
@@ -71,4 +78,16 @@ def run(model: DipolePortal | None, cosmology: Cosmology | None = None, precisio
             steps_per_decade=precision.pdi_steps_per_decade,
         )
         timings["photodisintegration"] = time.perf_counter() - t0
-    return Result(model, cosmology, precision, abundance, history, abundances, pdi, timings, __version__)
+    return abundances, pdi
+
+
+def with_cosmology(result: Result, cosmology: Cosmology) -> Result:
+    """``result`` with BBN and photodisintegration rerun for another omega_b or tau_n, the abundance and
+    the thermal history kept. The history depends on omega_b only through the matter term of H, which is
+    below 1e-3 of the radiation at BBN (T > 10 keV) and moves H by ~0.5 % per 5 % of omega_b at z = 1100;
+    samplers and profiles over the nuisance parameters use this instead of a full ``run``."""
+    timings: dict[str, float] = {}
+    abundances, pdi = _nucleosynthesis(result.model, result.history, cosmology, result.precision, timings)
+    return dataclasses.replace(
+        result, cosmology=cosmology, bbn=abundances, photodisintegration=pdi, timings_s=result.timings_s | timings
+    )

@@ -1,0 +1,1 @@
+"""Interfaces for other codes: the plain-Python ``loglike`` (any sampler) and, with its extra, Cobaya."""

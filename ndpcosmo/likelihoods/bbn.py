@@ -1,0 +1,140 @@
+"""The BBN likelihood: the final abundances (after photodisintegration) against ``data`` measurements.
+
+chi^2 = sum over the chosen measurements of (X_th - X_obs)^2 / (sigma_obs^2 + sigma_th^2), an upper limit
+(3He/D) counting only X_th above X_obs. Theory errors sigma_th (REFERENCE.md sec. 7: "add a theory error,
+or propagate the rate uncertainties"):
+
+- ``theory_errors="step3"`` (default): the relative 1-sigma errors of Step 3's linear propagation of the
+  nuclear-rate uncertainties — the point's own when its BBN ran with ``bbn_errors`` on, else those of the
+  Standard Model computed once when the likelihood is built (they change little across models: they
+  are ratios of rate sensitivities); 3He/D takes 3He's and D's in quadrature.
+- ``theory_errors="reference"``: REFERENCE.md's round numbers, 0.0003 on Y_P and 3.5 % on D/H (3.5 % on
+  3He/D, 10 % on 7Li).
+- ``theory_errors="none"``.
+
+The neutron lifetime: with ``fold_tau_n=True`` (for single points, where tau_n is held at its prior mean)
+its prior width enters each theory error as |dX/dtau_n| sigma_tau_n, the derivatives taken at the SM —
+exactly what profiling a linear response over a Gaussian prior gives. Samplers that vary tau_n set
+``fold_tau_n=False`` and add the prior themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .data import DEFAULT_BBN_DATA, QUANTITIES, Measurement, measurements
+
+TAU_N_PRIOR_S: tuple[float, float] = (878.4, 0.5)
+"""The neutron lifetime's Gaussian prior (mean, sigma) [s]: PDG 2024."""
+
+REFERENCE_THEORY_ERRORS: dict[str, float] = {"Yp": 0.0003 / 0.247, "D_H": 0.035, "He3_D": 0.035, "Li7_H": 0.10}
+"""Relative theory errors of ``theory_errors="reference"`` (REFERENCE.md sec. 7; Y_P's 0.0003 absolute at
+Y_P = 0.247)."""
+
+
+def observed(abundances, quantity: str) -> float:
+    """The theory value of an observed quantity from a BBN or photodisintegration result."""
+    if quantity == "Yp":
+        return float(abundances.Yp_bbn)
+    if quantity == "D_H":
+        return float(abundances.D_H)
+    if quantity == "He3_D":  # infinite when photodisintegration has destroyed all deuterium
+        return float(abundances.He3_H / abundances.D_H) if abundances.D_H > 0.0 else math.inf
+    if quantity == "Li7_H":
+        return float(abundances.Li7_H)
+    raise ValueError(f"unknown quantity {quantity!r}")
+
+
+def _relative_step3(errors: dict[str, float]) -> dict[str, float]:
+    return {
+        "Yp": errors["Yp_bbn"],
+        "D_H": errors["D_H"],
+        "He3_D": math.hypot(errors["He3_H"], errors["D_H"]),
+        "Li7_H": errors["Li7_H"],
+    }
+
+
+def standard_model_response(tau_n_s: float) -> dict[str, np.ndarray]:
+    """At the SM (default omega_b, this tau_n): Step 3's relative rate errors and d ln X / d tau_n by
+    quantity (central differences over +-2 s); ~1 s, then cached on disk (``cache``)."""
+    from .. import cache
+    from ..model import Cosmology, Precision
+    from ..pipeline import run
+
+    def compute() -> dict[str, np.ndarray]:
+        sm = run(None, Cosmology(tau_n_s=tau_n_s), Precision(bbn_errors="linear")).final
+        step = 2.0
+        up = run(None, Cosmology(tau_n_s=tau_n_s + step), Precision(bbn_errors="none")).final
+        down = run(None, Cosmology(tau_n_s=tau_n_s - step), Precision(bbn_errors="none")).final
+        out = {f"relative_{q}": np.array(v) for q, v in _relative_step3(sm.errors).items()}
+        for q in QUANTITIES:
+            out[f"slope_{q}"] = np.array((math.log(observed(up, q)) - math.log(observed(down, q))) / (2.0 * step))
+        return out
+
+    root = Path(__file__).resolve().parents[1]
+    sources = sorted([*root.glob("bbn/*.py"), *root.glob("background/*.py"), root / "pipeline.py", Path(__file__)])
+    return cache.cached_arrays("bbn-sm-response", cache.fingerprint(sources, ("v1", tau_n_s)), compute)
+
+
+@dataclasses.dataclass(frozen=True)
+class BBNLikelihood:
+    """chi^2 of the primordial abundances (see the module docstring). Build it with ``create``."""
+
+    data: tuple[Measurement, ...]
+    theory_errors: str
+    relative_errors: dict[str, float]
+    """The relative theory errors used when the result carries none (by quantity)."""
+    tau_n_slopes: dict[str, float]
+    """d ln X / d tau_n [1/s] at the SM, by quantity (for ``fold_tau_n``)."""
+    fold_tau_n: bool
+    tau_n_prior_s: tuple[float, float] = TAU_N_PRIOR_S
+
+    @classmethod
+    def create(
+        cls,
+        data: tuple[str, ...] | list[str] = DEFAULT_BBN_DATA,
+        theory_errors: str = "step3",
+        fold_tau_n: bool = True,
+        tau_n_prior_s: tuple[float, float] = TAU_N_PRIOR_S,
+    ) -> BBNLikelihood:
+        """The likelihood for the named data sets (the SM response: ~1 s once, then from the disk cache)."""
+        if theory_errors not in ("step3", "reference", "none"):
+            raise ValueError(f"theory_errors = {theory_errors!r}: allowed 'step3', 'reference', 'none'")
+        chosen = measurements(tuple(data))
+        tau0, dtau = tau_n_prior_s
+        if not (800.0 <= tau0 <= 1000.0 and 0.0 < dtau < 50.0):
+            raise ValueError(f"tau_n_prior_s = {tau_n_prior_s!r}: mean in [800, 1000] s, sigma in (0, 50) s")
+        relative = dict(REFERENCE_THEORY_ERRORS) if theory_errors == "reference" else dict.fromkeys(QUANTITIES, 0.0)
+        slopes = dict.fromkeys(QUANTITIES, 0.0)
+        if theory_errors == "step3" or fold_tau_n:
+            sm = standard_model_response(tau0)
+            if theory_errors == "step3":
+                relative = {q: float(sm[f"relative_{q}"]) for q in QUANTITIES}
+            if fold_tau_n:
+                slopes = {q: float(sm[f"slope_{q}"]) for q in QUANTITIES}
+        return cls(chosen, theory_errors, relative, slopes, fold_tau_n, (tau0, dtau))
+
+    def theory_sigma(self, abundances, quantity: str) -> float:
+        """The absolute 1-sigma theory error of ``quantity`` at this result."""
+        value = observed(abundances, quantity)
+        if self.theory_errors == "step3" and getattr(abundances, "errors", None):
+            relative = _relative_step3(abundances.errors)[quantity]
+        else:
+            relative = self.relative_errors[quantity]
+        if self.fold_tau_n:
+            relative = math.hypot(relative, self.tau_n_slopes[quantity] * self.tau_n_prior_s[1])
+        return abs(value) * relative
+
+    def chi2_terms(self, abundances) -> dict[str, float]:
+        """chi^2 per measurement (by data-set name) for a BBN or photodisintegration result."""
+        return {
+            m.name: m.chi2(observed(abundances, m.quantity), self.theory_sigma(abundances, m.quantity))
+            for m in self.data
+        }
+
+    def chi2(self, abundances) -> float:
+        return float(sum(self.chi2_terms(abundances).values()))

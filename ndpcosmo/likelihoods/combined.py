@@ -1,0 +1,256 @@
+"""Any subset of the likelihoods, the profile over omega_b and the 95 % CL verdicts.
+
+Data names (``data=``): ``bbn`` (``BBNLikelihood``: Y_P, D/H, 3He/D as an upper limit), ``cmb`` (the
+compressed Planck 2018 Gaussian on omega_b, N_eff, Y_P), ``cmb_full`` (plik_lite with its two low-ell TT
+bins and the tau prior on a classy run at Planck 2018 LCDM for the other parameters, A_planck profiled;
+instead of ``cmb``, ~3 s per evaluation), ``firas`` (mu, y). Each term belongs to a probe: ``bbn``, or
+``cmb`` (compressed or full Planck and FIRAS).
+
+Verdict for a model point (``Assessor.assess``): for each probe and for all of them together,
+Delta chi^2 = min over omega_b of chi^2(model) - min over omega_b of chi^2(Standard Model), omega_b
+*profiled* (BBN and photodisintegration rerun on the model's history at each omega_b; the neutron
+lifetime held at its prior mean with its width folded into the theory errors). A point is excluded at
+95 % CL when Delta chi^2 > 3.84 (one degree of freedom: the point against the SM, as in a raster scan
+at fixed M_N). omega_b is bounded to [0.010, 0.040] in the profile.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field, replace
+
+from ..errors import SolverError
+from .bbn import BBNLikelihood
+from .cmb import CompressedPlanck, Firas, PlikLite
+
+DATA_NAMES = ("bbn", "cmb", "cmb_full", "firas")
+DEFAULT_DATA: tuple[str, ...] = ("bbn", "cmb", "firas")
+PROBES = ("bbn", "cmb")
+DELTA_CHI2_95 = 3.841458820694124
+"""The 95 % point of chi^2 with one degree of freedom."""
+OMEGA_B_RANGE: tuple[float, float] = (0.010, 0.040)
+"""The omega_b range of the profile: wide enough that BBN alone never presses on it in the grid."""
+
+PLANCK2018_LCDM: dict[str, float] = {
+    "omega_cdm": 0.12011,
+    "100*theta_s": 1.041085,
+    "tau_reio": 0.0543,
+    "ln10^{10}A_s": 3.0448,
+    "n_s": 0.96605,
+}
+"""The other LCDM parameters of ``cmb_full``: Planck 2018 VI table 2 best fit (TT,TE,EE+lowE+lensing)."""
+
+
+def parse_data(data: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Data names from 'bbn,cmb' or a sequence; an error names unknown or clashing ones."""
+    names = tuple(n.strip() for n in (data.split(",") if isinstance(data, str) else data) if n.strip())
+    unknown = [n for n in names if n not in DATA_NAMES]
+    if unknown or not names:
+        raise ValueError(f"data = {data!r}: choose from {DATA_NAMES} (comma-separated)")
+    if "cmb" in names and "cmb_full" in names:
+        raise ValueError("data: 'cmb' (compressed) and 'cmb_full' (plik_lite) measure the same thing: choose one")
+    return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class CombinedLikelihood:
+    """chi^2 terms of the chosen data for a ``pipeline.Result``; build it with ``create``."""
+
+    data: tuple[str, ...]
+    bbn: BBNLikelihood | None = None
+    planck: CompressedPlanck | None = None
+    plik: PlikLite | None = None
+    firas: Firas | None = None
+    class_settings: dict[str, float] = field(default_factory=lambda: dict(PLANCK2018_LCDM))
+
+    @classmethod
+    def create(
+        cls,
+        data: str | tuple[str, ...] | list[str] = DEFAULT_DATA,
+        planck_dir: str | os.PathLike | None = None,
+        bbn_data: tuple[str, ...] | None = None,
+        theory_errors: str = "step3",
+        fold_tau_n: bool = True,
+    ) -> CombinedLikelihood:
+        """Load what the data names need (Planck files from ``planck_dir`` or $NDPCOSMO_PLANCK_DIR)."""
+        names = parse_data(data)
+        kwargs: dict[str, object] = {}
+        if "bbn" in names:
+            extra = {} if bbn_data is None else {"data": bbn_data}
+            kwargs["bbn"] = BBNLikelihood.create(theory_errors=theory_errors, fold_tau_n=fold_tau_n, **extra)
+        if "cmb" in names:
+            kwargs["planck"] = CompressedPlanck.from_files(planck_dir)
+        if "cmb_full" in names:
+            kwargs["plik"] = PlikLite.from_files(planck_dir, low_ell=True)
+        if "firas" in names:
+            kwargs["firas"] = Firas()
+        return cls(names, **kwargs)
+
+    def chi2_terms(self, result) -> dict[str, float]:
+        """chi^2 per term (BBN data-set names, 'planck_compressed', 'plik_lite', 'firas')."""
+        terms: dict[str, float] = {}
+        if self.bbn is not None:
+            terms.update(self.bbn.chi2_terms(result.final))
+        if self.planck is not None:
+            terms["planck_compressed"] = self.planck.chi2_result(result)
+        if self.plik is not None:
+            from ..cmb import run_class
+
+            settings = {k: v for k, v in self.class_settings.items() if k != "omega_cdm"}
+            out = run_class(result, {**settings, "omega_cdm": self.class_settings["omega_cdm"]}, l_max=2508)
+            terms["plik_lite"] = self.plik.chi2_class_run(out)
+        if self.firas is not None:
+            terms["firas"] = self.firas.chi2_result(result)
+        return terms
+
+    @staticmethod
+    def probe_of(term: str) -> str:
+        return "cmb" if term in ("planck_compressed", "plik_lite", "firas") else "bbn"
+
+    def probes(self) -> tuple[str, ...]:
+        """The probes the chosen data cover."""
+        covered = {"bbn"} if self.bbn is not None else set()
+        if self.planck is not None or self.plik is not None or self.firas is not None:
+            covered.add("cmb")
+        return tuple(p for p in PROBES if p in covered)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The minimum over omega_b of the chi^2 of some probes, where it is, and the terms there."""
+
+    chi2: float
+    omega_b: float
+    terms: dict[str, float]
+
+
+def profile_omega_b(likelihood: CombinedLikelihood, result, probes: tuple[str, ...]) -> Profile:
+    """Minimise the chi^2 of ``probes`` over omega_b (BBN and photodisintegration rerun on the history)."""
+    from scipy.optimize import minimize_scalar
+
+    from ..pipeline import with_cosmology
+
+    seen: dict[float, tuple[float, dict[str, float]]] = {}
+
+    def evaluate(omega_b: float) -> float:
+        point = with_cosmology(result, replace(result.cosmology, omega_b=float(omega_b)))
+        terms = likelihood.chi2_terms(point)
+        total = sum(v for k, v in terms.items() if likelihood.probe_of(k) in probes)
+        seen[float(omega_b)] = (total, terms)
+        return total
+
+    lo, hi = OMEGA_B_RANGE
+    best = minimize_scalar(evaluate, bounds=(lo, hi), method="bounded", options={"xatol": 2e-6})
+    omega_b = min(seen, key=lambda x: seen[x][0])
+    chi2, terms = seen[omega_b]
+    if math.isnan(chi2):
+        raise SolverError("likelihood profile", result.model, f"chi^2 is not a number near omega_b = {best.x}")
+    return Profile(chi2, omega_b, terms)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A model point's verdict (see the module docstring)."""
+
+    observables: dict[str, object]
+    chi2: dict[str, float]
+    """Every term at the omega_b that minimises the total."""
+    delta_chi2: dict[str, float]
+    """By probe ('bbn', 'cmb') and 'total': the profiled chi^2 minus the SM's."""
+    omega_b_best: dict[str, float]
+    excluded: dict[str, bool]
+    data: tuple[str, ...]
+
+    def summary(self) -> dict[str, object]:
+        """The JSON of ``ndpcosmo run`` (stable keys)."""
+        return {
+            "excluded": self.excluded["total"],
+            "excluded_bbn": self.excluded.get("bbn"),
+            "excluded_cmb": self.excluded.get("cmb"),
+            **self.observables,
+            "chi2": dict(self.chi2),
+            "chi2_total": float(sum(self.chi2.values())),
+            "delta_chi2": dict(self.delta_chi2),
+            "omega_b_best": dict(self.omega_b_best),
+            "delta_chi2_95": DELTA_CHI2_95,
+            "data": list(self.data),
+        }
+
+
+def observables(result) -> dict[str, object]:
+    """What ``ndpcosmo run`` prints about the point itself."""
+    from .. import constants as c
+    from ..distortions import from_history
+
+    final = result.final
+    sd = from_history(result.history, result.cosmology.T_cmb_K * c.K_B_MEV_PER_K)
+    abundance = result.abundance
+    return {
+        "T_dec_mev": None if abundance is None else float(abundance.T_dec_mev),
+        "tau_s": None if result.model is None else float(result.model.tau_s),
+        "neff_bbn": float(result.history.neff_bbn),
+        "neff_cmb": float(result.history.neff_cmb),
+        "eta_ratio": float(result.history.eta_ratio),
+        "Yp": float(final.Yp_bbn),
+        "YHe": float(final.Yp),
+        "D_H": float(final.D_H),
+        "He3_H": float(final.He3_H),
+        "Li7_H": float(final.Li7_H),
+        "mu": sd.mu,
+        "y": sd.y,
+    }
+
+
+@dataclass(frozen=True)
+class Assessor:
+    """Verdicts against the Standard Model's best fit: build with ``create`` (profiles the SM once)."""
+
+    likelihood: CombinedLikelihood
+    reference: dict[str, Profile]
+    """The SM's profile per probe and 'total'."""
+
+    @classmethod
+    def create(cls, likelihood: CombinedLikelihood, cosmology=None, precision=None) -> Assessor:
+        from ..model import Precision
+        from ..pipeline import run
+
+        cosmology = cosmology or default_cosmology()
+        precision = precision or Precision(bbn_errors="none")
+        sm = run(None, cosmology, precision)
+        return cls(likelihood, _profiles(likelihood, sm))
+
+    def assess(self, result) -> Assessment:
+        """The verdict for a ``pipeline.Result`` (run with ``bbn_errors='none'``; errors come from the
+        likelihood)."""
+        profiles = _profiles(self.likelihood, result)
+        delta = {k: profiles[k].chi2 - self.reference[k].chi2 for k in profiles}
+        return Assessment(
+            observables=observables(with_omega_b(result, profiles["total"].omega_b)),
+            chi2=profiles["total"].terms,
+            delta_chi2=delta,
+            omega_b_best={k: p.omega_b for k, p in profiles.items()},
+            excluded={k: bool(v > DELTA_CHI2_95) for k, v in delta.items()},
+            data=self.likelihood.data,
+        )
+
+
+def with_omega_b(result, omega_b: float):
+    from ..pipeline import with_cosmology
+
+    return with_cosmology(result, replace(result.cosmology, omega_b=omega_b))
+
+
+def _profiles(likelihood: CombinedLikelihood, result) -> dict[str, Profile]:
+    probes = likelihood.probes()
+    out = {p: profile_omega_b(likelihood, result, (p,)) for p in probes}
+    out["total"] = profile_omega_b(likelihood, result, probes) if len(probes) > 1 else out[probes[0]]
+    return out
+
+
+def default_cosmology():
+    """The cosmology of single-point verdicts: defaults, with tau_n at its prior mean (PDG 2024)."""
+    from ..model import Cosmology
+    from .bbn import TAU_N_PRIOR_S
+
+    return Cosmology(tau_n_s=TAU_N_PRIOR_S[0])
