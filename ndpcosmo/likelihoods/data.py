@@ -71,9 +71,7 @@ MEASUREMENTS: dict[str, Measurement] = {
             "Cooke, Pettini & Steidel, ApJ 855 (2018) 102",
             "2018",
         ),
-        Measurement(
-            "DH_PDG2024", "D_H", 2.547e-5, 0.029e-5, "gaussian", "PDG 2024, Big-Bang nucleosynthesis review", "2024"
-        ),
+        Measurement("DH_PDG2024", "D_H", 2.547e-5, 0.029e-5, "gaussian", PDG_BBN, "2024"),
         Measurement(
             "He3D_GG2003",
             "He3_D",
@@ -83,9 +81,7 @@ MEASUREMENTS: dict[str, Measurement] = {
             "Geiss & Gloeckler, Space Sci. Rev. 106 (2003) 3 (as used by ACROPOLIS)",
             "2003",
         ),
-        Measurement(
-            "Li7H_PDG2024", "Li7_H", 1.6e-10, 0.3e-10, "gaussian", "PDG 2024, Big-Bang nucleosynthesis review", "2024"
-        ),
+        Measurement("Li7H_PDG2024", "Li7_H", 1.6e-10, 0.3e-10, "gaussian", PDG_BBN, "2024"),
     )
 }
 """Every data set, by name."""
