@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
+from planck_data import DATA
 
 from ndpcosmo.likelihoods.cmb import PLANCK2018_MEANS, CompressedPlanck, PlikLite
-
-
-def _planck_data() -> Path:
-    """$NDPCOSMO_PLANCK_DIR, else the nearest shared/data above the project (never committed)."""
-    if os.environ.get("NDPCOSMO_PLANCK_DIR"):
-        return Path(os.environ["NDPCOSMO_PLANCK_DIR"])
-    here = Path(__file__).resolve()
-    for parent in here.parents[1:5]:
-        if (parent / "shared" / "data" / "planck2018_covmats").is_dir():
-            return parent / "shared" / "data"
-    return here.parents[2] / "shared" / "data"
-
-
-DATA = _planck_data()
 
 
 @pytest.fixture(scope="module")

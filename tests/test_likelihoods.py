@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-import os
-from pathlib import Path
 
 import pytest
+from planck_data import DATA
 
 from ndpcosmo import DipolePortal, Precision, run
 from ndpcosmo.likelihoods.bbn import TAU_N_PRIOR_S, BBNLikelihood, observed
@@ -21,19 +20,6 @@ from ndpcosmo.likelihoods.combined import (
 from ndpcosmo.likelihoods.data import MEASUREMENTS, Measurement, measurements
 
 PRECISION = Precision(bbn_errors="none")
-
-
-def _planck_data() -> Path:
-    if os.environ.get("NDPCOSMO_PLANCK_DIR"):
-        return Path(os.environ["NDPCOSMO_PLANCK_DIR"])
-    here = Path(__file__).resolve()
-    for parent in here.parents[1:5]:
-        if (parent / "shared" / "data" / "planck2018_covmats").is_dir():
-            return parent / "shared" / "data"
-    return here.parents[2] / "shared" / "data"
-
-
-DATA = _planck_data()
 
 
 @pytest.fixture(scope="module")
