@@ -9,6 +9,8 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+import numpy as np
+
 from .model import FLAVOURS, NATURES, Cosmology, DipolePortal
 
 
@@ -48,6 +50,16 @@ def _build_parser() -> argparse.ArgumentParser:
         "--theory-errors", choices=("step3", "reference", "none"), default="step3", help="BBN theory errors"
     )
     rn.add_argument("--json", action="store_true", help="print a JSON object")
+    mc = sub.add_parser("mcmc", help="emcee MCMC from a YAML config (resumes an interrupted chain)")
+    mc.add_argument("config", metavar="CONFIG.yaml", help="the run (see chains/ for examples)")
+    mc.add_argument("--steps", type=int, default=None, help="total steps (overrides the config)")
+    mc.add_argument("--pool", choices=("serial", "multiprocessing", "mpi"), default=None, help="overrides the config")
+    mc.add_argument("--processes", type=int, default=None, help="processes of the multiprocessing pool")
+    mc.add_argument("--no-progress", action="store_true", help="no progress bar")
+    pl = sub.add_parser("plot", help="corner plot of a chain (CHAIN.h5 from ndpcosmo mcmc)")
+    pl.add_argument("chain", metavar="CHAIN.h5")
+    pl.add_argument("--output", default=None, metavar="PNG", help="default: CHAIN.png")
+    pl.add_argument("--burn-in", type=float, default=0.3, help="fraction of the steps dropped (default 0.3)")
     ab = sub.add_parser("abundance", help="N abundance from thermal production (freeze-out or freeze-in)")
     ab.add_argument("--mass", type=float, required=True, metavar="MEV", help="N mass M_N [MeV]")
     ab.add_argument("--mu", type=float, required=True, metavar="MUB", help="transition moment [Bohr magnetons]")
@@ -322,12 +334,48 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mcmc(args: argparse.Namespace) -> int:
+    from .sampling import MCMCConfig, run_mcmc
+
+    overrides = {"steps": args.steps, "pool": args.pool, "processes": args.processes}
+    if args.no_progress:
+        overrides["progress"] = False
+    config = MCMCConfig.from_file(args.config, **overrides)
+    result = run_mcmc(config)
+    if result is not None:  # None on MPI workers
+        print(result.report())
+    return 0
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .plotting import corner_plot
+    from .sampling import LATEX, read_chain
+
+    if not 0.0 <= args.burn_in < 1.0:
+        raise ValueError(f"--burn-in = {args.burn_in}: a fraction in [0, 1)")
+    if not Path(args.chain).is_file():
+        raise ValueError(f"{args.chain}: no such chain file")
+    names, chain, log_prob, _ = read_chain(args.chain)
+    first = int(args.burn_in * chain.shape[0])
+    samples = chain[first:].reshape(-1, chain.shape[2])[np.isfinite(log_prob[first:].reshape(-1))]
+    output = args.output or str(Path(args.chain).with_suffix(".png"))
+    corner_plot(samples, [f"${LATEX[n]}$" for n in names], output)
+    print(output)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ndpcosmo`` console script."""
     args = _build_parser().parse_args(argv)
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "mcmc":
+            return _mcmc(args)
+        if args.command == "plot":
+            return _plot(args)
         if args.command == "abundance":
             return _abundance(args)
         if args.command == "history":

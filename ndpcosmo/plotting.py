@@ -35,3 +35,67 @@ def plot_history(history: ThermalHistory, path: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def corner_plot(
+    samples: np.ndarray, labels: list[str], path: str, bins: int = 30, truths: list[float] | None = None
+) -> None:
+    """A triangle plot of ``samples`` (n, ndim): 1-D histograms on the diagonal, 2-D histograms with
+    the 68 % and 95 % highest-density contours (of the histogram smoothed over one bin) below it;
+    saved to ``path``."""
+    import matplotlib
+    from scipy.ndimage import gaussian_filter
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    samples = np.asarray(samples, dtype=float)
+    samples = samples[np.all(np.isfinite(samples), axis=1)]
+    n = samples.shape[1]
+    if samples.shape[0] < 2:
+        raise ValueError("corner_plot: fewer than two finite samples")
+    size = 2.2 * n
+    fig, axes = plt.subplots(n, n, figsize=(size, size), squeeze=False)
+    ranges = []
+    for k in range(n):
+        lo, hi = np.percentile(samples[:, k], [0.5, 99.5])
+        ranges.append((lo, hi) if hi > lo else (lo - 0.5, lo + 0.5))
+    for i in range(n):
+        for j in range(n):
+            ax = axes[i, j]
+            if j > i:
+                ax.set_visible(False)
+                continue
+            if i == j:
+                ax.hist(samples[:, i], bins=bins, range=ranges[i], histtype="step", color="k")
+                ax.set_yticks([])
+            else:
+                h, xe, ye = np.histogram2d(samples[:, j], samples[:, i], bins=bins, range=[ranges[j], ranges[i]])
+                smooth = gaussian_filter(h, 1.0)
+                levels = _hpd_levels(smooth, (0.95, 0.68))
+                ax.pcolormesh(xe, ye, h.T, cmap="Greys", shading="flat")
+                if np.all(np.diff(levels) > 0):
+                    centres = 0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1])
+                    ax.contour(*centres, smooth.T, levels=levels, colors="C0")
+                ax.set_ylim(ranges[i])
+            ax.set_xlim(ranges[j])
+            if truths is not None:
+                ax.axvline(truths[j], color="C3", lw=0.8)
+            if i == n - 1:
+                ax.set_xlabel(labels[j])
+            else:
+                ax.set_xticklabels([])
+            if j == 0 and i > 0:
+                ax.set_ylabel(labels[i])
+            elif j > 0:
+                ax.set_yticklabels([])
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _hpd_levels(h: np.ndarray, fractions: tuple[float, ...]) -> list[float]:
+    """Histogram heights enclosing each fraction of the counts (highest bins first)."""
+    flat = np.sort(h.ravel())[::-1]
+    cumulative = np.cumsum(flat) / max(flat.sum(), 1.0)
+    return [float(flat[min(np.searchsorted(cumulative, f), flat.size - 1)]) for f in fractions]
