@@ -163,3 +163,11 @@ def test_mpi_pool(tmp_path):
     assert "3 steps" in done.stdout
     _, chain, log_prob, _ = read_chain(tmp_path / "chain.h5")
     assert chain.shape == (3, 8, 4) and np.all(np.isfinite(log_prob))
+
+
+def test_example_configs_are_valid():
+    examples = sorted((Path(__file__).resolve().parents[1] / "chains").glob("*.yaml"))
+    assert len(examples) >= 3
+    for path in examples:
+        config = MCMCConfig.from_file(path)
+        assert config.walkers >= 2 * len(config.free) and config.output.parent == path.parent
