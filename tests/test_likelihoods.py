@@ -66,8 +66,8 @@ def test_bbn_likelihood_terms_by_hand():
 
 
 def test_neutron_lifetime_slope_and_folding():
-    # d ln Y_P / d ln tau_n = 0.73 (Pitrou et al. 2018, Phys. Rep. 754, table of sensitivities; the
-    # classic ~2e-4 per second), 10 %; folded, the prior width adds |dY/dtau| 0.5 s to Y_P's theory error
+    # d ln Y_P / d ln tau_n ~ 0.72-0.73 (Serpico et al. 2004, Phys. Rep. 398, 1; Fields et al. 2020, JCAP 03,
+    # 010; the classic ~2e-4 per second), 10 %; folded, the prior width adds |dY/dtau| 0.5 s to Y_P's error
     folded = BBNLikelihood.create(theory_errors="none", fold_tau_n=True)
     assert folded.tau_n_slopes["Yp"] * TAU_N_PRIOR_S[0] == pytest.approx(0.73, rel=0.1)
     result = run(None, default_cosmology(), PRECISION)
