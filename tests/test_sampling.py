@@ -128,6 +128,13 @@ def test_getdist_export_and_corner_plot(tmp_path):
     table = np.loadtxt(tmp_path / "chain.txt")
     assert table.shape == (32, 2 + 4 + len(BLOBS) - 1)
     assert np.all(table[:, 0] == 1.0) and np.all(table[:, 1] > 0)  # weight, -log posterior
+    try:  # getdist itself, where installed (not a dependency)
+        from getdist import loadMCSamples
+    except ImportError:
+        pass
+    else:
+        samples = loadMCSamples(str(tmp_path / "chain"), settings={"ignore_rows": 0})
+        assert samples.numrows == 32 and "neff_cmb" in samples.getParamNames().list()
     assert main(["plot", str(tmp_path / "chain.h5"), "--burn-in", "0"]) == 0
     assert (tmp_path / "chain.png").stat().st_size > 10_000
     assert main(["plot", str(tmp_path / "none.h5")]) == 2
