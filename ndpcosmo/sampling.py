@@ -487,7 +487,8 @@ def summarise(h5: str | os.PathLike, seconds: float = 0.0) -> MCMCResult:
     backend = emcee.backends.HDFBackend(str(h5), name="mcmc", read_only=True)
     names, chain, _, blobs = read_chain(h5)
     steps = chain.shape[0]
-    tau = emcee.autocorr.integrated_time(chain, tol=0) if steps > 1 else np.full(len(names), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a constant short chain has no autocorrelation
+        tau = emcee.autocorr.integrated_time(chain, tol=0) if steps > 1 else np.full(len(names), np.nan)
     failures = int(np.nansum(blobs["failed"])) if blobs is not None and steps else 0
     acceptance = float(np.mean(backend.accepted) / max(steps, 1))
     return MCMCResult(

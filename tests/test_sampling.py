@@ -178,3 +178,14 @@ def test_example_configs_are_valid():
     for path in examples:
         config = MCMCConfig.from_file(path)
         assert config.walkers >= 2 * len(config.free) and config.output.parent == path.parent
+
+
+def test_multiprocessing_pool_gives_the_serial_chain(tmp_path):
+    # the default pool: two spawned processes; the chain is the serial one (the log-probabilities are
+    # deterministic and emcee draws its proposals in the parent)
+    steps = {**SMALL["sampler"], "steps": 2}
+    serial = run_mcmc(MCMCConfig.from_file(_write(tmp_path, {**SMALL, "output": "serial", "sampler": steps})))
+    pooled = {**SMALL, "output": "pooled", "sampler": {**steps, "pool": "multiprocessing", "processes": 2}}
+    result = run_mcmc(MCMCConfig.from_file(_write(tmp_path, pooled, "pooled.yaml")))
+    assert result.iterations == serial.iterations == 2
+    np.testing.assert_array_equal(read_chain(tmp_path / "pooled.h5")[1], read_chain(tmp_path / "serial.h5")[1])
