@@ -36,17 +36,18 @@ REFERENCE_THEORY_ERRORS: dict[str, float] = {"Yp": 0.0003 / 0.247, "D_H": 0.035,
 Y_P = 0.247)."""
 
 
-def observed(abundances, quantity: str) -> float:
-    """The theory value of an observed quantity from a BBN or photodisintegration result."""
-    if quantity == "Yp":
-        return float(abundances.Yp_bbn)
-    if quantity == "D_H":
-        return float(abundances.D_H)
+def observed(abundances, quantity: str):
+    """The theory value of an observed quantity from a BBN or photodisintegration result (a float; an
+    array where the result's fields are arrays, as in ``fast.Shifted``)."""
     if quantity == "He3_D":  # infinite when photodisintegration has destroyed all deuterium
-        return float(abundances.He3_H / abundances.D_H) if abundances.D_H > 0.0 else math.inf
-    if quantity == "Li7_H":
-        return float(abundances.Li7_H)
-    raise ValueError(f"unknown quantity {quantity!r}")
+        D = np.asarray(abundances.D_H, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(D > 0.0, np.asarray(abundances.He3_H, dtype=float) / np.where(D > 0.0, D, 1.0), np.inf)
+    elif quantity in ("Yp", "D_H", "Li7_H"):
+        value = np.asarray(getattr(abundances, "Yp_bbn" if quantity == "Yp" else quantity), dtype=float)
+    else:
+        raise ValueError(f"unknown quantity {quantity!r}")
+    return float(value) if value.ndim == 0 else value
 
 
 def _relative_step3(errors: dict[str, float]) -> dict[str, float]:
@@ -127,7 +128,9 @@ class BBNLikelihood:
             relative = self.relative_errors[quantity]
         if self.fold_tau_n:
             relative = math.hypot(relative, self.tau_n_slopes[quantity] * self.tau_n_prior_s[1])
-        return abs(value) * relative
+        value = np.asarray(value, dtype=float)
+        sigma = np.abs(np.where(np.isfinite(value), value, 0.0)) * relative  # an infinite value: chi^2 is infinite
+        return float(sigma) if sigma.ndim == 0 else sigma
 
     def chi2_terms(self, abundances) -> dict[str, float]:
         """chi^2 per measurement (by data-set name) for a BBN or photodisintegration result."""

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 QUANTITIES = ("Yp", "D_H", "He3_D", "Li7_H")
 """The observed quantities the BBN likelihood can compare with."""
 
@@ -44,14 +46,16 @@ class Measurement:
         if not (math.isfinite(self.value) and math.isfinite(self.sigma) and self.sigma > 0.0):
             raise ValueError(f"{self.name}: value and sigma must be finite, sigma > 0")
 
-    def chi2(self, theory: float, theory_sigma: float = 0.0) -> float:
-        """((theory - value) / sqrt(sigma^2 + theory_sigma^2))^2; 0 below an upper limit."""
-        d = theory - self.value
-        if math.isinf(d):
-            return math.inf if (d > 0.0 or self.kind == "gaussian") else 0.0
-        if self.kind == "upper" and d <= 0.0:
-            return 0.0
-        return d * d / (self.sigma**2 + theory_sigma**2)
+    def chi2(self, theory, theory_sigma=0.0):
+        """((theory - value) / sqrt(sigma^2 + theory_sigma^2))^2; 0 below an upper limit; infinite for an
+        infinite theory value above (or on either side of a two-sided) measurement. Floats or arrays."""
+        d = np.asarray(theory, dtype=float) - self.value
+        finite = np.isfinite(d)
+        with np.errstate(invalid="ignore"):
+            chi2 = np.where(finite, d * d / (self.sigma**2 + np.asarray(theory_sigma, dtype=float) ** 2), np.inf)
+        if self.kind == "upper":
+            chi2 = np.where(d <= 0.0, 0.0, chi2)
+        return float(chi2) if chi2.ndim == 0 else chi2
 
 
 MEASUREMENTS: dict[str, Measurement] = {
