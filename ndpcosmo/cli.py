@@ -60,6 +60,11 @@ def _build_parser() -> argparse.ArgumentParser:
     pl.add_argument("chain", metavar="CHAIN.h5")
     pl.add_argument("--output", default=None, metavar="PNG", help="default: CHAIN.png")
     pl.add_argument("--burn-in", type=float, default=0.3, help="fraction of the steps dropped (default 0.3)")
+    sc = sub.add_parser("scan", help="bound table on an (M_N, mu) grid per T_RH from a TOML config (resumes)")
+    sc.add_argument("config", metavar="CONFIG.toml", help="the scan (see tables/ for the default tables' configs)")
+    sc.add_argument("--processes", type=int, default=None, help="local processes (default: all cores)")
+    sc.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a dask.distributed scheduler address")
+    sc.add_argument("--no-progress", action="store_true", help="no progress bar")
     ab = sub.add_parser("abundance", help="N abundance from thermal production (freeze-out or freeze-in)")
     ab.add_argument("--mass", type=float, required=True, metavar="MEV", help="N mass M_N [MeV]")
     ab.add_argument("--mu", type=float, required=True, metavar="MUB", help="transition moment [Bohr magnetons]")
@@ -347,6 +352,14 @@ def _mcmc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scan(args: argparse.Namespace) -> int:
+    from .scan import ScanConfig, run_scan
+
+    config = ScanConfig.from_file(args.config, processes=args.processes, scheduler=args.scheduler)
+    print(run_scan(config, progress=not args.no_progress).report())
+    return 0
+
+
 def _plot(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -376,6 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _mcmc(args)
         if args.command == "plot":
             return _plot(args)
+        if args.command == "scan":
+            return _scan(args)
         if args.command == "abundance":
             return _abundance(args)
         if args.command == "history":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -99,3 +100,58 @@ def _hpd_levels(h: np.ndarray, fractions: tuple[float, ...]) -> list[float]:
     flat = np.sort(h.ravel())[::-1]
     cumulative = np.cumsum(flat) / max(flat.sum(), 1.0)
     return [float(flat[min(np.searchsorted(cumulative, f), flat.size - 1)]) for f in fractions]
+
+
+def exclusion_plot(table_path, png_path) -> object:
+    """The 95 % CL excluded regions of a bound table in the (M_N, mu_nu) plane, one panel per T_RH (log
+    axes; filled: BBN and CMB alone; line: combined), in the style of the BGKO figure. Returns the path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .scan import read_table
+
+    t = read_table(table_path)
+    if t["mass_mev"].size == 0:
+        raise ValueError(f"{table_path}: an empty table")
+    masses, mus = np.unique(t["mass_mev"]), np.unique(t["mu_muB"])
+    if masses.size < 2 or mus.size < 2:
+        raise ValueError("exclusion_plot: the grid needs at least 2 x 2 points")
+    trh = t["T_RH_mev"]
+    values: list[float | None] = []
+    for v in trh.tolist():  # in the table's order; NaN (no reheating limit) is one panel
+        key = None if math.isnan(v) else v
+        if key not in values:
+            values.append(key)
+    fig, axes = plt.subplots(1, len(values), figsize=(4.2 * len(values), 4.0), squeeze=False, sharey=True)
+    for ax, value in zip(axes[0], values, strict=True):
+        rows = np.isnan(trh) if value is None else trh == value
+        grid = {}
+        for key in ("excluded_bbn", "excluded_cmb", "excluded"):
+            g = np.full((mus.size, masses.size), np.nan)
+            im = np.searchsorted(masses, t["mass_mev"][rows])
+            iu = np.searchsorted(mus, t["mu_muB"][rows])
+            g[iu, im] = t[key][rows]
+            grid[key] = g
+        for key, color, label in (("excluded_bbn", "C1", "BBN"), ("excluded_cmb", "C0", "CMB")):
+            if np.any(grid[key] == 1.0):
+                ax.contourf(masses, mus, np.nan_to_num(grid[key]), levels=[0.5, 1.5], colors=[color], alpha=0.35)
+                ax.plot([], [], color=color, lw=6, alpha=0.35, label=f"{label} (95 % CL)")
+        if np.any(grid["excluded"] == 1.0):
+            ax.contour(masses, mus, np.nan_to_num(grid["excluded"]), levels=[0.5], colors="k", linewidths=1.2)
+            ax.plot([], [], color="k", lw=1.2, label="combined")
+        failed = np.isnan(grid["excluded"])
+        if np.any(failed):
+            mm, uu = np.meshgrid(masses, mus)
+            ax.plot(mm[failed], uu[failed], "x", color="C3", ms=3, label="failed")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(r"$M_N$ [MeV]")
+        ax.set_title("no reheating limit" if value is None else rf"$T_\mathrm{{RH}}$ = {value:g} MeV")
+        ax.legend(loc="lower left", fontsize=8)
+    axes[0][0].set_ylabel(r"$\mu_\nu$ [$\mu_B$]")
+    fig.tight_layout()
+    fig.savefig(png_path, dpi=110)
+    plt.close(fig)
+    return png_path
