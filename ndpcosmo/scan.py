@@ -269,7 +269,7 @@ def _format(value: object) -> str:
     if isinstance(value, bool | np.bool_):
         return "true" if value else "false"
     if isinstance(value, float | np.floating):
-        return "inf" if math.isinf(value) else repr(float(value))
+        return "inf" if math.isinf(value) else f"{float(value):.7g}"  # 7 significant digits
     return str(value)
 
 
