@@ -48,7 +48,7 @@ def run(model: DipolePortal | None, cosmology: Cosmology | None = None, precisio
     abundance = production.solve(model, precision) if model is not None else None
     timings["production"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    history = background.solve(model, abundance, cosmology)
+    history = background.solve(model, abundance, cosmology, rtol=precision.history_rtol)
     timings["background"] = time.perf_counter() - t0
     abundances, pdi = _nucleosynthesis(model, history, cosmology, precision, timings)
     return Result(model, cosmology, precision, abundance, history, abundances, pdi, timings, __version__)

@@ -10,6 +10,8 @@ A scan is described by a TOML config (``ScanConfig.from_file``; the default tabl
     flavour = "mu"
     T_RH_mev = ["none", 1000.0, 100.0, 10.0, 5.0]
     chunk = 250                           # points per task and per checkpoint file
+    [precision]                           # optional: Precision fields other than the defaults
+    history_rtol = 1e-5
     [mass_mev]
     min = 0.01
     max = 300.0
@@ -97,6 +99,8 @@ class ScanConfig:
     chunk: int = 250
     processes: int | None = None
     scheduler: str | None = None
+    precision: dict[str, object] = field(default_factory=dict)
+    """``Precision`` fields that differ from the defaults (e.g. history_rtol)."""
 
     @classmethod
     def from_file(cls, path: str | os.PathLike, **overrides: object) -> ScanConfig:
@@ -127,6 +131,7 @@ class ScanConfig:
             "scheduler",
             "mass_mev",
             "mu_muB",
+            "precision",
         }
         unknown = sorted(set(raw) - allowed)
         if unknown:
@@ -164,6 +169,15 @@ class ScanConfig:
         processes = raw.get("processes")
         if processes is not None and (not isinstance(processes, int) or processes < 1):
             raise ValueError(f"processes = {processes!r}: an integer >= 1 (or absent: all cores)")
+        precision = dict(raw.get("precision") or {})
+        if "bbn_errors" in precision:
+            raise ValueError("precision.bbn_errors: scans take the theory errors from the likelihood (none here)")
+        try:
+            from .model import Precision
+
+            Precision(**precision)
+        except TypeError as err:
+            raise ValueError(f"precision = {precision!r}: {err}") from err
         scheduler = raw.get("scheduler") or None
         planck_dir = raw.get("planck_dir") or None
         return cls(
@@ -178,6 +192,7 @@ class ScanConfig:
             chunk=chunk,
             processes=processes,
             scheduler=None if scheduler is None else str(scheduler),
+            precision=precision,
         )
 
     def points(self) -> list[tuple[float, float, float | None]]:
@@ -203,6 +218,7 @@ class ScanConfig:
                 self.nature,
                 self.flavour,
                 self.chunk,
+                sorted(self.precision.items()),
             )
         )
 
@@ -217,6 +233,7 @@ class ChunkTask:
     planck_dir: str | None
     nature: str
     flavour: str
+    precision: dict[str, object] = field(default_factory=dict)
 
 
 def compute_chunk(task: ChunkTask) -> tuple[int, list[dict[str, object]]]:
@@ -230,7 +247,7 @@ def compute_chunk(task: ChunkTask) -> tuple[int, list[dict[str, object]]]:
 
     warnings.simplefilter("ignore")
     profiler = FastProfiler.create(CombinedLikelihood.create(task.data, planck_dir=task.planck_dir))
-    cosmology, precision = default_cosmology(), Precision(bbn_errors="none")
+    cosmology, precision = default_cosmology(), Precision(**{**task.precision, "bbn_errors": "none"})
     rows = []
     for mass, mu, trh in task.points:
         row: dict[str, object] = {"mass_mev": mass, "mu_muB": mu, "T_RH_mev": trh}
@@ -314,7 +331,7 @@ def run_scan(config: ScanConfig, progress: bool = True, client=None) -> ScanResu
     stamp.write_text(config.identity())
     chunks = config.chunks()
     missing = [
-        ChunkTask(i, pts, config.data, config.planck_dir, config.nature, config.flavour)
+        ChunkTask(i, pts, config.data, config.planck_dir, config.nature, config.flavour, config.precision)
         for i, pts in enumerate(chunks)
         if not (checkpoint / f"chunk-{i:05d}.csv").exists()
     ]
@@ -380,8 +397,8 @@ def _merge(config: ScanConfig, n_chunks: int) -> tuple[Path, int]:
     header = [
         f"# ndpcosmo {__version__} bound table: Delta chi^2 against the Standard Model, omega_b profiled",
         f"# data: {','.join(config.data)} (likelihoods.combined; BBN data sets and theory errors: defaults)",
-        "# precision: ndpcosmo defaults, bbn_errors = none (Step 3 SM theory errors in the likelihood);"
-        " omega_b profile: likelihoods.fast",
+        f"# precision: ndpcosmo defaults{''.join(f', {k} = {v}' for k, v in sorted(config.precision.items()))}, "
+        "bbn_errors = none (Step 3 SM theory errors in the likelihood); omega_b profile: likelihoods.fast",
         f"# model: nature = {config.nature}, flavour = {config.flavour}; tau_n = 878.4 s (its prior folded)",
         f"# grid: M_N {config.masses_mev[0]:g}-{config.masses_mev[-1]:g} MeV x {config.masses_mev.size}, mu "
         f"{config.mus_muB[0]:g}-{config.mus_muB[-1]:g} mu_B x {config.mus_muB.size} (log), T_RH_mev "
