@@ -11,7 +11,9 @@ effect at omega_b0:
                                                                    (multiplicative: eta shift, destruction)
 
 with the SM curves cubic splines in ln omega_b. N_eff at recombination and the distortions do not depend
-on omega_b. Each probe's chi^2 is then minimised over a dense omega_b grid with a parabolic refinement.
+on omega_b. Each probe's chi^2 is then minimised over a dense omega_b grid with a parabolic refinement;
+where a minimum lies more than 3 % from the anchor the model's BBN is rerun there and the probe
+profiled again around it (BBN alone can pull omega_b far from the CMB's value).
 The approximation holds where N's effect on BBN is a shift of the SM's omega_b dependence (an extra
 expansion rate, an eta ratio, a fractional destruction); it is checked against ``Assessor``'s exact
 profile in tests/test_scan.py and docs/scans.md.
@@ -133,18 +135,38 @@ class FastProfiler:
         )
         return out
 
-    def assess(self, result) -> dict[str, object]:
+    def assess(self, result, anchor_tolerance: float = 0.03, max_anchors: int = 3) -> dict[str, object]:
         """Delta chi^2 per probe and total against the SM, the omega_b of each minimum and the verdicts,
-        for a ``pipeline.Result`` run at its Cosmology's omega_b (``bbn_errors='none'``)."""
+        for a ``pipeline.Result`` run at its Cosmology's omega_b (``bbn_errors='none'``).
+
+        The shift is exact at the anchor (the omega_b the model was run at) and degrades away from it;
+        when a probe's minimum lies more than ``anchor_tolerance`` (relative) from its anchor, BBN and
+        photodisintegration are rerun there (``pipeline.with_cosmology``) and that probe is profiled again
+        around the new anchor, up to ``max_anchors`` times (BBN alone can pull omega_b far off)."""
         from .. import constants as c
         from ..distortions import from_history
+        from ..pipeline import with_cosmology
 
-        final = result.final
-        point = {k: float(getattr(final, k)) for k in KEYS}
         firas = 0.0
         if self.likelihood.firas is not None:
             firas = from_history(result.history, result.cosmology.T_cmb_K * c.K_B_MEV_PER_K).chi2_firas
-        profiles = self._profiles(point, float(result.cosmology.omega_b), float(result.history.neff_cmb), firas)
+        neff = float(result.history.neff_cmb)
+
+        def profile_at(point_result) -> dict[str, tuple[float, float]]:
+            point = {k: float(getattr(point_result.final, k)) for k in KEYS}
+            return self._profiles(point, float(point_result.cosmology.omega_b), neff, firas)
+
+        first = profile_at(result)
+        profiles = dict(first)
+        for probe in list(first):
+            anchor, best = float(result.cosmology.omega_b), first[probe]
+            for _ in range(max_anchors):
+                if abs(best[1] / anchor - 1.0) <= anchor_tolerance or not math.isfinite(best[0]):
+                    break
+                anchor = best[1]
+                rerun = with_cosmology(result, dataclasses.replace(result.cosmology, omega_b=anchor))
+                best = profile_at(rerun)[probe]
+            profiles[probe] = best
         delta = {k: v[0] - self.reference.get(k, v[0]) for k, v in profiles.items()}
         return {
             "chi2": {k: v[0] for k, v in profiles.items()},
