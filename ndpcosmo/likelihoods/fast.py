@@ -140,32 +140,41 @@ class FastProfiler:
         for a ``pipeline.Result`` run at its Cosmology's omega_b (``bbn_errors='none'``).
 
         The shift is exact at the anchor (the omega_b the model was run at) and degrades away from it;
-        when a probe's minimum lies more than ``anchor_tolerance`` (relative) from its anchor, BBN and
-        photodisintegration are rerun there (``pipeline.with_cosmology``) and that probe is profiled again
-        around the new anchor, up to ``max_anchors`` times (BBN alone can pull omega_b far off)."""
+        when a probe's minimum lies more than ``anchor_tolerance`` (relative) from its anchor, BBN is rerun
+        there and that probe is profiled again around the new anchor, up to ``max_anchors`` times (BBN
+        alone can pull omega_b far off). Photodisintegration is not rerun: its effect is carried over as
+        the anchor's ratio of final to BBN abundances (additive for Y_P)."""
+        from .. import bbn
         from .. import constants as c
         from ..distortions import from_history
-        from ..pipeline import with_cosmology
 
         firas = 0.0
         if self.likelihood.firas is not None:
             firas = from_history(result.history, result.cosmology.T_cmb_K * c.K_B_MEV_PER_K).chi2_firas
         neff = float(result.history.neff_cmb)
 
-        def profile_at(point_result) -> dict[str, tuple[float, float]]:
-            point = {k: float(getattr(point_result.final, k)) for k in KEYS}
-            return self._profiles(point, float(point_result.cosmology.omega_b), neff, firas)
-
-        first = profile_at(result)
+        final0, bbn0 = result.final, result.bbn
+        first = self._profiles(
+            {k: float(getattr(final0, k)) for k in KEYS}, float(result.cosmology.omega_b), neff, firas
+        )
         profiles = dict(first)
+        precision = result.precision
         for probe in list(first):
             anchor, best = float(result.cosmology.omega_b), first[probe]
             for _ in range(max_anchors):
                 if abs(best[1] / anchor - 1.0) <= anchor_tolerance or not math.isfinite(best[0]):
                     break
                 anchor = best[1]
-                rerun = with_cosmology(result, dataclasses.replace(result.cosmology, omega_b=anchor))
-                best = profile_at(rerun)[probe]
+                rerun = bbn.solve(
+                    result.history,
+                    dataclasses.replace(result.cosmology, omega_b=anchor),
+                    network=precision.bbn_network,
+                    library=precision.bbn_library,
+                    rtol=precision.bbn_rtol,
+                    errors="none",
+                )
+                point = {k: _carry(getattr(rerun, k), getattr(final0, k), getattr(bbn0, k), k) for k in KEYS}
+                best = self._profiles(point, anchor, neff, firas)[probe]
             profiles[probe] = best
         delta = {k: v[0] - self.reference.get(k, v[0]) for k, v in profiles.items()}
         return {
@@ -174,6 +183,13 @@ class FastProfiler:
             "omega_b_best": {k: v[1] for k, v in profiles.items()},
             "excluded": {k: bool(v > DELTA_CHI2_95) for k, v in delta.items()},
         }
+
+
+def _carry(new_bbn: float, final: float, old_bbn: float, key: str) -> float:
+    """The anchor's photodisintegration effect carried to a new BBN run: additive for Y_P, else a ratio."""
+    if key in ("Yp_bbn", "Yp"):
+        return float(new_bbn + (final - old_bbn))
+    return float(new_bbn * (final / old_bbn)) if old_bbn > 0.0 else 0.0
 
 
 def _minimum(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
