@@ -22,11 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from ndpcosmo import DipolePortal, Precision, run
+from ndpcosmo.cli import PLANCK2018_LCDM as PLANCK2018
 from ndpcosmo.cmb import class_inputs, run_class
 from ndpcosmo.errors import SolverError
 from ndpcosmo.likelihoods.cmb import CompressedPlanck, PlikLite
-
-PLANCK2018 = {"h": 0.6736, "omega_cdm": 0.1200, "A_s": 2.100e-9, "n_s": 0.9649, "tau_reio": 0.0544}
 
 
 def _best(fn, repeat: int = 20) -> float:
