@@ -76,9 +76,15 @@ def standard_model_response(tau_n_s: float) -> dict[str, np.ndarray]:
             out[f"slope_{q}"] = np.array((math.log(observed(up, q)) - math.log(observed(down, q))) / (2.0 * step))
         return out
 
+    return cache.cached_arrays(
+        "bbn-sm-response", cache.fingerprint(nucleosynthesis_sources(), ("v1", tau_n_s)), compute
+    )
+
+
+def nucleosynthesis_sources(*extra: Path) -> list[Path]:
+    """The source files an SM nucleosynthesis precomputation depends on (for cache fingerprints)."""
     root = Path(__file__).resolve().parents[1]
-    sources = sorted([*root.glob("bbn/*.py"), *root.glob("background/*.py"), root / "pipeline.py", Path(__file__)])
-    return cache.cached_arrays("bbn-sm-response", cache.fingerprint(sources, ("v1", tau_n_s)), compute)
+    return sorted([*root.glob("bbn/*.py"), *root.glob("background/*.py"), root / "pipeline.py", Path(__file__), *extra])
 
 
 @dataclasses.dataclass(frozen=True)

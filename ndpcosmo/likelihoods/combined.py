@@ -97,8 +97,7 @@ class CombinedLikelihood:
         if self.plik is not None:
             from ..cmb import run_class
 
-            settings = {k: v for k, v in self.class_settings.items() if k != "omega_cdm"}
-            out = run_class(result, {**settings, "omega_cdm": self.class_settings["omega_cdm"]}, l_max=2508)
+            out = run_class(result, dict(self.class_settings), l_max=2508)
             terms["plik_lite"] = self.plik.chi2_class_run(out)
         if self.firas is not None:
             terms["firas"] = self.firas.chi2_result(result)

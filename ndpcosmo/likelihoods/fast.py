@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from scipy.interpolate import CubicSpline
 
+from .bbn import nucleosynthesis_sources
 from .combined import DELTA_CHI2_95, OMEGA_B_RANGE, CombinedLikelihood
 
 SM_NODES = 41
@@ -66,8 +67,7 @@ def sm_curves(tau_n_s: float) -> dict[str, np.ndarray]:
                 out[k][i] = getattr(final, k)
         return {"omega_b": grid, **out}
 
-    root = Path(__file__).resolve().parents[1]
-    sources = sorted([*root.glob("bbn/*.py"), *root.glob("background/*.py"), root / "pipeline.py", Path(__file__)])
+    sources = nucleosynthesis_sources(Path(__file__))
     return cache.cached_arrays("bbn-sm-omega-b", cache.fingerprint(sources, ("v1", tau_n_s, SM_NODES)), compute)
 
 
