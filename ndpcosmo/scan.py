@@ -431,3 +431,39 @@ def read_table(path: str | os.PathLike) -> dict[str, np.ndarray]:
             values.append(math.nan if v == "" else 1.0 if v == "true" else 0.0 if v == "false" else float(v))
         out[column] = np.array(values)
     return out
+
+
+def grid_of(table: dict[str, np.ndarray], column: str, T_RH_mev: float | None = None):
+    """One T_RH slice of a bound table (``read_table``) as a grid: the masses [MeV], the moments [mu_B]
+    and column[mu, mass] (NaN where a point failed or is missing). ``T_RH_mev=None``: no reheating limit."""
+    if column not in table:
+        raise ValueError(f"column = {column!r}: the table has {sorted(table)}")
+    trh = table["T_RH_mev"]
+    rows = np.isnan(trh) if T_RH_mev is None else np.isclose(trh, T_RH_mev, rtol=1e-9, atol=0.0)
+    if not np.any(rows):
+        present = sorted({None if math.isnan(v) else float(v) for v in trh.tolist()}, key=lambda v: (v is None, v))
+        raise ValueError(f"T_RH_mev = {T_RH_mev!r}: not in the table (it has {present})")
+    masses, mus = np.unique(table["mass_mev"][rows]), np.unique(table["mu_muB"][rows])
+    grid = np.full((mus.size, masses.size), np.nan)
+    grid[np.searchsorted(mus, table["mu_muB"][rows]), np.searchsorted(masses, table["mass_mev"][rows])] = table[column][
+        rows
+    ]
+    return masses, mus, grid
+
+
+def contours(
+    table: dict[str, np.ndarray], column: str, level: float, T_RH_mev: float | None = None
+) -> list[np.ndarray]:
+    """The lines where ``column`` crosses ``level`` in one T_RH slice of a bound table, e.g.
+    ``contours(t, "delta_chi2_bbn", 3.84)`` for the 95 % CL BBN boundary or ``("neff_cmb", 3.044 + 0.3)``:
+    a list of (n, 2) arrays of (M_N [MeV], mu [mu_B]), linear interpolation of the column between
+    grid points in (log M, log mu) (contourpy's marching squares; failed points leave holes)."""
+    import contourpy
+
+    masses, mus, grid = grid_of(table, column, T_RH_mev)
+    if masses.size < 2 or mus.size < 2:
+        raise ValueError("contours: the slice needs at least 2 x 2 points")
+    finite = np.isfinite(grid)
+    z = np.ma.masked_array(np.where(finite, grid, 0.0), mask=~finite)
+    generator = contourpy.contour_generator(np.log10(masses), np.log10(mus), z, line_type="Separate")
+    return [10.0**line for line in generator.lines(level) if len(line) > 1]

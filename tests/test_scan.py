@@ -135,3 +135,31 @@ def test_dask_local_cluster_gives_the_same_table(tmp_path):
             on_dask = run_scan(ScanConfig.from_file(_config(tmp_path, "dask")), progress=False, client=client)
     lines = [ln for ln in local.table.read_text().splitlines() if not ln.startswith("# date")]
     assert [ln for ln in on_dask.table.read_text().splitlines() if not ln.startswith("# date")] == lines
+
+
+def test_contours_of_a_table_follow_a_known_line():
+    # a column linear in (log M, log mu) has the straight line log mu = level - 0.5 log M as its level
+    # set, which marching squares with linear interpolation finds exactly; a missing T_RH is an error
+    from ndpcosmo.scan import contours, grid_of
+
+    masses, mus = np.geomspace(0.01, 300.0, 12), np.geomspace(1e-14, 1e-8, 9)
+    M, U = np.meshgrid(masses, mus, indexing="ij")
+    table = {
+        "mass_mev": np.tile(M.ravel(), 2),
+        "mu_muB": np.tile(U.ravel(), 2),
+        "T_RH_mev": np.concatenate([np.full(M.size, np.nan), np.full(M.size, 5.0)]),
+        "f": np.tile(np.log10(U.ravel()) + 0.5 * np.log10(M.ravel()), 2),
+    }
+    table["f"][M.size :] += 1.0  # the T_RH = 5 MeV slice: the line one decade lower in mu
+    for trh, level in ((None, -11.0), (5.0, -10.0)):
+        lines = contours(table, "f", level, T_RH_mev=trh)
+        assert len(lines) == 1
+        m, u = lines[0].T
+        assert np.allclose(np.log10(u), -11.0 - 0.5 * np.log10(m), atol=1e-9)
+        assert m.min() == pytest.approx(0.01) and m.max() == pytest.approx(300.0)
+    _, _, grid = grid_of(table, "f", 5.0)
+    assert grid.shape == (9, 12) and np.all(np.isfinite(grid))
+    with pytest.raises(ValueError, match="T_RH_mev = 10.0: not in the table"):
+        grid_of(table, "f", 10.0)
+    with pytest.raises(ValueError, match="column = 'g'"):
+        contours(table, "g", 0.0)

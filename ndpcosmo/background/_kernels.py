@@ -9,6 +9,7 @@ import numpy as np
 from numba import njit
 
 from .. import constants as c
+from .._linalg import lu_factor, lu_solve
 
 M_PL = c.M_PL_MEV  # a module global: numba freezes it as a compile-time constant
 RHO_GAMMA_PER_T4 = math.pi**2 / 15.0
@@ -242,7 +243,7 @@ def n_coupling(
     Conduction: while N relaxes towards two different targets (scatterings: FD at T_a; decays/inverse
     decays: FD at (T_g + T_a)/2) it carries energy from nu_a to the photons at the rate of the steady
     part of the two-channel solution, 1/2 sum_j weight_j E_j a b/(a + b) (B_j - A_j) (skipped when
-    min(a, b) < 1e-6 H).
+    min(a, b) < 1e-6 H). Nothing is done where M > 150 T (equilibrium occupations below e^-150).
     Tight coupling: bins with a + b > 1e4 H sit on their target f*(T_g, T_a); their energy balance
     d rho_j/dt = -3 H (rho_j + P_j) - Q_j gives the energy they hand to the photons and to nu_a as linear
     functions of dT_g/dt and dT_a/dt, tc: Q_gamma = tc0 + tc1 dT_g/dt + tc2 dT_a/dt, Q_nu = tc3 + ...,
@@ -253,7 +254,8 @@ def n_coupling(
     conduct = min(b, width) >= 1e-6 * hubble
     for k in range(6):
         tc[k] = 0.0
-    if not conduct and not any_slaved:
+    # nothing to do either where the equilibrium N population is below e^-150 (M > 150 T)
+    if (not conduct and not any_slaved) or M > 150.0 * max(T_g, T_a):
         return 0.0, 0.0
     scale = T_h * math.exp(-x)
     pref = g_N / (2.0 * math.pi**2) * scale**3
@@ -372,6 +374,20 @@ def _derivs(
 
 
 @njit(cache=True)
+def _w_solve(lu: np.ndarray, piv: np.ndarray, jac: np.ndarray, hd: float, rhs: np.ndarray) -> np.ndarray:
+    """Solve (I - hd J) k = rhs where only J's first m columns are nonzero (the temperatures; ``lu``
+    the factorised m x m block I - hd J[:m, :m]): k[:m] from the block, then k[m:] = rhs[m:] + hd
+    J[m:, :m] k[:m]."""
+    m = lu.shape[0]
+    k = rhs.copy()
+    k[:m] = lu_solve(lu, piv, rhs[:m])
+    for i in range(m, k.size):
+        for j in range(m):
+            k[i] += hd * jac[i, j] * k[j]
+    return k
+
+
+@njit(cache=True)
 def _rosenbrock_step(
     x: float,
     y: np.ndarray,
@@ -408,13 +424,16 @@ def _rosenbrock_step(
     dxx = 1e-7 * h
     _derivs(x + dxx, y, x, h, rho_n0, rho_n1, s_g, s_nu, ctx, fx)
     tx = (fx - f0) / dxx
-    wmat = np.eye(n) - h * d * jac
-    k1 = np.linalg.solve(wmat, f0 + h * d * tx)
+    hd = h * d
+    lu = np.eye(4) - hd * jac[:4, :4]
+    piv = np.empty(4, dtype=np.int64)
+    lu_factor(lu, piv)
+    k1 = _w_solve(lu, piv, jac, hd, f0 + hd * tx)
     _derivs(x + 0.5 * h, y + 0.5 * h * k1, x, h, rho_n0, rho_n1, s_g, s_nu, ctx, f1)
-    k2 = np.linalg.solve(wmat, f1 - k1) + k1
+    k2 = _w_solve(lu, piv, jac, hd, f1 - k1) + k1
     y_new = y + h * k2
     _derivs(x + h, y_new, x, h, rho_n0, rho_n1, s_g, s_nu, ctx, f2)
-    k3 = np.linalg.solve(wmat, f2 - e32 * (k2 - f1) - 2.0 * (k1 - f0) + h * d * tx)
+    k3 = _w_solve(lu, piv, jac, hd, f2 - e32 * (k2 - f1) - 2.0 * (k1 - f0) + hd * tx)
     err = 0.0
     for k in range(4):
         err = max(err, abs(h / 6.0 * (k1[k] - 2.0 * k2[k] + k3[k])) / (abs(y_new[k]) + 1e-300))

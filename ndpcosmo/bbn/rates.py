@@ -66,7 +66,12 @@ class RateTables:
 
     def stoichiometry(self) -> dict[str, np.ndarray]:
         """Index arrays for the kernels: n_in, n_out (nuclides on each side; n_out = 0 for decays, which
-        have no reverse), rin, rout ((n, 4), -1 padded), fin, fout (1 / prod nu!)."""
+        have no reverse), rin, rout ((n, 4), -1 padded), fin, fout (1 / prod nu!); made once per table
+        (read-only arrays)."""
+        return self._stoichiometry
+
+    @functools.cached_property
+    def _stoichiometry(self) -> dict[str, np.ndarray]:
         pos = {name: i for i, name in enumerate(self.nuclides)}
         n = len(self.reactions)
         out = {
@@ -86,6 +91,8 @@ class RateTables:
                     out[f][r] /= float(np.prod(np.arange(1, nu + 1)))
             if rx.is_decay:
                 out["n_out"][r] = 0
+        for array in out.values():
+            array.flags.writeable = False
         return out
 
     def shifted(self, name: str, n_sigma: float = 1.0) -> RateTables:

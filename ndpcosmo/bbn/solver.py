@@ -127,16 +127,14 @@ def _history_grid(
         raise ValueError(f"the history ends at T_gamma = {T_g[-1]:.3g} MeV, above T_end_mev = {T_end_mev}")
     keep = np.concatenate(([True], np.diff(x) > 0))
     x, T_g, T_nu, H = x[keep], T_g[keep], history.T_nu_mev[0][keep], history.hubble_per_s[keep]
-    lnT = CubicSpline(x, np.log(T_g))
     x_end = float(np.interp(-math.log(T_end_mev), -np.log(T_g), x))
     n = max(int((x_end - x[0]) * points_per_efold), 16) + 4
     xs = np.linspace(x[0], x_end + 3 * (x_end - x[0]) / (n - 4), n)
-    T_grid = np.exp(lnT(xs))
-    Tnu_grid = np.exp(CubicSpline(x, np.log(T_nu))(xs))
+    # ln T_gamma, ln T_nu, ln H: cubic splines in ln a (one spline object, a column each)
+    T_grid, Tnu_grid, H_grid = np.exp(CubicSpline(x, np.log(np.stack([T_g, T_nu, H], axis=1)))(xs)).T
     a_today = history.a[-1] * history.T_gamma_mev[-1] / (cosmology.T_cmb_K * c.K_B_MEV_PER_K)
     n_b = baryon_density_today_mev3(cosmology) * (a_today / np.exp(xs)) ** 3
     lam_np, lam_pn = weak(T_grid, Tnu_grid)
-    H_grid = np.exp(CubicSpline(x, np.log(H))(xs))
     # extra free-streaming radiation: Delta N_eff x (7/8)(4/11)^(4/3) rho_gamma late, redshifting as a^-4
     rho_gamma_end = math.pi**2 / 15.0 * history.T_gamma_mev[-1] ** 4
     rho_x = delta_neff * 7.0 / 8.0 * (4.0 / 11.0) ** (4.0 / 3.0) * rho_gamma_end * (history.a[-1] / np.exp(xs)) ** 4

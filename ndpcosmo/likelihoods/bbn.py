@@ -84,7 +84,8 @@ def standard_model_response(tau_n_s: float) -> dict[str, np.ndarray]:
 def nucleosynthesis_sources(*extra: Path) -> list[Path]:
     """The source files an SM nucleosynthesis precomputation depends on (for cache fingerprints)."""
     root = Path(__file__).resolve().parents[1]
-    return sorted([*root.glob("bbn/*.py"), *root.glob("background/*.py"), root / "pipeline.py", Path(__file__), *extra])
+    sources = [*root.glob("bbn/*.py"), *root.glob("background/*.py"), root / "_linalg.py", root / "pipeline.py"]
+    return sorted([*sources, Path(__file__), *extra])
 
 
 @dataclasses.dataclass(frozen=True)

@@ -142,7 +142,8 @@ class FastProfiler:
         The shift is exact at the anchor (the omega_b the model was run at) and degrades away from it;
         when a probe's minimum lies more than ``anchor_tolerance`` (relative) from its anchor, BBN is rerun
         there and that probe is profiled again around the new anchor, up to ``max_anchors`` times (BBN
-        alone can pull omega_b far off). Photodisintegration is not rerun: its effect is carried over as
+        alone can pull omega_b far off); a probe whose minimum lies within the tolerance of another
+        probe's anchor takes that one (no rerun). Photodisintegration is not rerun: its effect is carried over as
         the anchor's ratio of final to BBN abundances (additive for Y_P)."""
         from .. import bbn
         from .. import constants as c
@@ -154,27 +155,34 @@ class FastProfiler:
         neff = float(result.history.neff_cmb)
 
         final0, bbn0 = result.final, result.bbn
-        first = self._profiles(
-            {k: float(getattr(final0, k)) for k in KEYS}, float(result.cosmology.omega_b), neff, firas
-        )
-        profiles = dict(first)
-        precision = result.precision
-        for probe in list(first):
-            anchor, best = float(result.cosmology.omega_b), first[probe]
+        omega_b0, precision = float(result.cosmology.omega_b), result.precision
+        # every probe's profile around each anchor (the first: omega_b0); the probes share the reruns
+        anchors = {omega_b0: self._profiles({k: float(getattr(final0, k)) for k in KEYS}, omega_b0, neff, firas)}
+
+        def near(omega_b: float, anchor: float) -> bool:
+            return abs(omega_b / anchor - 1.0) <= anchor_tolerance
+
+        profiles = {}
+        for probe in anchors[omega_b0]:
+            anchor = omega_b0
+            best = anchors[anchor][probe]
             for _ in range(max_anchors):
-                if abs(best[1] / anchor - 1.0) <= anchor_tolerance or not math.isfinite(best[0]):
+                if near(best[1], anchor) or not math.isfinite(best[0]):
                     break
-                anchor = best[1]
-                rerun = bbn.solve(
-                    result.history,
-                    dataclasses.replace(result.cosmology, omega_b=anchor),
-                    network=precision.bbn_network,
-                    library=precision.bbn_library,
-                    rtol=precision.bbn_rtol,
-                    errors="none",
-                )
-                point = {k: _carry(getattr(rerun, k), getattr(final0, k), getattr(bbn0, k), k) for k in KEYS}
-                best = self._profiles(point, anchor, neff, firas)[probe]
+                anchor = min(anchors, key=lambda a, b=best[1]: abs(math.log(b / a)))
+                if not near(best[1], anchor):
+                    anchor = best[1]
+                    rerun = bbn.solve(
+                        result.history,
+                        dataclasses.replace(result.cosmology, omega_b=anchor),
+                        network=precision.bbn_network,
+                        library=precision.bbn_library,
+                        rtol=precision.bbn_rtol,
+                        errors="none",
+                    )
+                    point = {k: _carry(getattr(rerun, k), getattr(final0, k), getattr(bbn0, k), k) for k in KEYS}
+                    anchors[anchor] = self._profiles(point, anchor, neff, firas)
+                best = anchors[anchor][probe]
             profiles[probe] = best
         delta = {k: v[0] - self.reference.get(k, v[0]) for k, v in profiles.items()}
         return {
@@ -198,10 +206,14 @@ def _minimum(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     if not np.isfinite(y[i]):
         return math.inf, float(x[i])
     if 0 < i < x.size - 1 and np.all(np.isfinite(y[i - 1 : i + 2])):
-        u = np.log(x[i - 1 : i + 2])
-        a, b, c0 = np.polyfit(u - u[1], y[i - 1 : i + 2], 2)
+        # the parabola a u^2 + b u + c0 through the three nodes, u = ln x - ln x_i
+        u0, u2 = math.log(x[i - 1] / x[i]), math.log(x[i + 1] / x[i])
+        y0, c0, y2 = float(y[i - 1]), float(y[i]), float(y[i + 1])
+        s0, s2 = (y0 - c0) / u0, (y2 - c0) / u2
+        a = (s2 - s0) / (u2 - u0)
+        b = s0 - a * u0
         if a > 0:
             shift = -b / (2 * a)
-            if abs(shift) <= u[2] - u[1]:
+            if abs(shift) <= u2:
                 return float(c0 - b * b / (4 * a)), float(x[i] * math.exp(shift))
     return float(y[i]), float(x[i])

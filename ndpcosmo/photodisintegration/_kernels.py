@@ -112,3 +112,67 @@ def evolve_network(
             destroyed[r] += mean[r, k] * dt[k] * 0.5 * (Y[targets[r]] + Y_new[targets[r]])
         Y = Y_new
     return Y, destroyed
+
+
+@njit(cache=True)
+def _all_positive(c: np.ndarray, k0: int, j0: int, p: int, r: int) -> bool:
+    """Whether the four (T, E) corners of both eta nodes are positive."""
+    for hh in range(2):
+        for dk in range(2):
+            for dj in range(2):
+                if c[k0 + dk, j0 + dj, hh, p, r] <= 0.0:
+                    return False
+    return True
+
+
+@njit(cache=True)
+def response_per_event(
+    c: np.ndarray, log_c: np.ndarray, j: np.ndarray, f: np.ndarray, k: np.ndarray, g: np.ndarray, h: float
+) -> np.ndarray:
+    """c[m, p, r, e] of ``response.ResponseTable.per_event`` from the padded table c[T, E, eta, p, r]
+    (and its log, 0 where c = 0): at energy e between nodes j[e], j[e] + 1 (fraction f[e] in ln E) and
+    temperature m between nodes k[m], k[m] + 1 (fraction g[m] in -ln T), bilinear in ln c where all
+    four corners are positive (else in c), then linear in ln c between the two eta nodes at fraction h
+    (in c where one of them is 0; a single eta node is taken as it is)."""
+    n_m, n_e = k.size, j.size
+    n_eta, n_p, n_r = c.shape[2], c.shape[3], c.shape[4]
+    out = np.zeros((n_m, n_p, n_r, n_e))
+    vals = np.zeros(n_eta)
+    for a in range(n_m):
+        k0, ga = k[a], g[a]
+        for e in range(n_e):
+            j0, fe = j[e], f[e]
+            w00, w01, w10, w11 = (1.0 - ga) * (1.0 - fe), (1.0 - ga) * fe, ga * (1.0 - fe), ga * fe
+            for p in range(n_p):
+                for r in range(n_r):
+                    if n_eta == 2 and _all_positive(c, k0, j0, p, r):
+                        # the common case in one exponential: ln c bilinear, then linear in ln eta
+                        mixed = 0.0
+                        for hh in range(2):
+                            mixed += (h if hh == 1 else 1.0 - h) * (
+                                w00 * log_c[k0, j0, hh, p, r]
+                                + w01 * log_c[k0, j0 + 1, hh, p, r]
+                                + w10 * log_c[k0 + 1, j0, hh, p, r]
+                                + w11 * log_c[k0 + 1, j0 + 1, hh, p, r]
+                            )
+                        out[a, p, r, e] = math.exp(mixed)
+                        continue
+                    for hh in range(n_eta):
+                        c00, c01 = c[k0, j0, hh, p, r], c[k0, j0 + 1, hh, p, r]
+                        c10, c11 = c[k0 + 1, j0, hh, p, r], c[k0 + 1, j0 + 1, hh, p, r]
+                        if c00 > 0.0 and c01 > 0.0 and c10 > 0.0 and c11 > 0.0:
+                            vals[hh] = math.exp(
+                                w00 * log_c[k0, j0, hh, p, r]
+                                + w01 * log_c[k0, j0 + 1, hh, p, r]
+                                + w10 * log_c[k0 + 1, j0, hh, p, r]
+                                + w11 * log_c[k0 + 1, j0 + 1, hh, p, r]
+                            )
+                        else:
+                            vals[hh] = w00 * c00 + w01 * c01 + w10 * c10 + w11 * c11
+                    if n_eta == 1:
+                        out[a, p, r, e] = vals[0]
+                    elif vals[0] > 0.0 and vals[1] > 0.0:
+                        out[a, p, r, e] = math.exp((1.0 - h) * math.log(vals[0]) + h * math.log(vals[1]))
+                    else:
+                        out[a, p, r, e] = (1.0 - h) * vals[0] + h * vals[1]
+    return out

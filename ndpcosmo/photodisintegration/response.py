@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ndpcosmo.cache import cached_arrays, fingerprint
-from ndpcosmo.photodisintegration import cascade, qed
+from ndpcosmo.photodisintegration import _kernels, cascade, qed
 from ndpcosmo.photodisintegration.reactions import CROSS_SECTIONS, reactions
 from ndpcosmo.plasma import photon_number_density
 
@@ -174,29 +174,15 @@ class ResponseTable:
         x = self._ln_nodes
         u = np.log(np.clip(E0, cascade.E_MIN_MEV, self.E_mev[-1]))
         j = np.clip(np.searchsorted(x, u) - 1, 0, x.size - 2)
-        f = ((u - x[j]) / (x[j + 1] - x[j]))[None, :, None, None, None]
+        f = (u - x[j]) / (x[j + 1] - x[j])
         y = -np.log(self.T_mev)  # increasing
         v = np.clip(-np.log(T), y[0], y[-1])
         k = np.clip(np.searchsorted(y, v) - 1, 0, y.size - 2)
-        g = ((v - y[k]) / (y[k + 1] - y[k]))[:, None, None, None, None]
+        g = (v - y[k]) / (y[k + 1] - y[k])
         c, log_c = self._padded  # (T, 1 + E, h, p, r)
-        rows, cols = (k[:, None], k[:, None] + 1), (j[None, :], j[None, :] + 1)
-        corners = [c[kk, jj] for kk in rows for jj in cols]  # (m, nE, h, p, r)
-        logs = [log_c[kk, jj] for kk in rows for jj in cols]
-        weights = [(1.0 - g) * (1.0 - f), (1.0 - g) * f, g * (1.0 - f), g * f]
-        positive = (corners[0] > 0) & (corners[1] > 0) & (corners[2] > 0) & (corners[3] > 0)
-        log_mix = sum(w * q for w, q in zip(weights, logs, strict=True))
-        linear = sum(w * q for w, q in zip(weights, corners, strict=True))
-        vals = np.where(positive, np.exp(log_mix), linear)  # (m, nE, h, p, r)
-        if len(self.grid.eta) == 1:
-            out = vals[:, :, 0]
-        else:
-            h = (math.log(eta) - math.log(self.grid.eta[0])) / (math.log(self.grid.eta[1]) - math.log(self.grid.eta[0]))
-            lo, hi = vals[:, :, 0], vals[:, :, 1]
-            both = (lo > 0) & (hi > 0)
-            mixed = np.exp((1.0 - h) * np.log(np.where(both, lo, 1.0)) + h * np.log(np.where(both, hi, 1.0)))
-            out = np.where(both, mixed, (1.0 - h) * lo + h * hi)
-        return np.moveaxis(out, 1, -1)  # (m, p, r, nE)
+        eta_nodes = self.grid.eta
+        h = 0.0 if len(eta_nodes) == 1 else math.log(eta / eta_nodes[0]) / math.log(eta_nodes[1] / eta_nodes[0])
+        return _kernels.response_per_event(c, log_c, j, f, k, g, h)  # (m, p, r, nE)
 
     def rates(self, E0_mev: np.ndarray, eta: float, Yp: float, T_mev: np.ndarray) -> np.ndarray:
         """R_r(E0, T) [MeV^-3 per unit source rate], shape (len(T), r, len(E0)):
