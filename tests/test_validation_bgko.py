@@ -63,13 +63,17 @@ def test_bbn_bound_contains_bgko_helium_bound(overlay):
 def test_late_decay_neff_against_the_sudden_decay_estimate(overlay):
     # where our lower Delta N_eff = 0.3 line and BGKO's part (0.5 decade apart at M = 1 MeV), the
     # sudden-decay estimate arbitrates: N frozen out early (relic n_N/n_gamma from the abundance stage),
-    # decaying at rest after e+- annihilation releases f = Gamma(3/2) M (n_N/n_gamma) / (2.701 T(tau))
-    # (radiation domination: <a> over the exponential), half to photons and half to nu_mu:
-    # N_eff = (a + f/2)/(1 + f/2) / 0.22711 (REFERENCE sec. 2). It agrees with ours to 0.1 and puts
-    # BGKO's 0.3 line at Delta N_eff ~ 0.8.
+    # decaying at rest after e+- annihilation releases f = Gamma(3/2) M (n_N/n_gamma) / (<E_gamma> at T(tau))
+    # (<E_gamma> = rho_gamma/n_gamma = 2.701 T; radiation domination: <a> over the exponential), half to
+    # photons and half to nu_mu: N_eff = (a + f/2)/(1 + f/2) x NEFF_NORM with a = 3.044 / NEFF_NORM
+    # (REFERENCE sec. 2). It agrees with ours to 0.1 and puts BGKO's 0.3 line at Delta N_eff ~ 0.8.
     from ndpcosmo import background, production
+    from ndpcosmo.background.solver import NEFF_NORM
     from ndpcosmo.likelihoods.combined import default_cosmology
     from ndpcosmo.model import DipolePortal, Precision
+    from ndpcosmo.plasma import photon_number_density
+
+    mean_photon_energy_per_T = math.pi**2 / 15.0 / float(photon_number_density(1.0))  # 2.701
 
     cosmology = default_cosmology()
     sm = background.solve(None, None, cosmology)
@@ -78,7 +82,7 @@ def test_late_decay_neff_against_the_sudden_decay_estimate(overlay):
     order = np.argsort(branch[:, 0])
     mu_bgko = float(np.exp(np.interp(0.0, np.log(branch[order, 0]), np.log(branch[order, 1]))))
     assert mu_bgko == pytest.approx(2.26e-12, rel=0.02)
-    a = 3.044 * 0.22711
+    a = 3.044 / NEFF_NORM
     for mu in (mu_bgko, 6e-12):
         model = DipolePortal(1.0, mu)
         with warnings.catch_warnings():
@@ -86,8 +90,8 @@ def test_late_decay_neff_against_the_sudden_decay_estimate(overlay):
             abundance = production.solve(model, Precision())
         T_tau = float(np.exp(np.interp(math.log(model.tau_s), np.log(sm.t_s), np.log(sm.T_gamma_mev))))
         n_over_n_gamma = abundance.n_N_over_n_gamma_10mev * 4.0 / 11.0  # after e+- annihilation
-        f = math.gamma(1.5) * 1.0 * n_over_n_gamma / (2.701 * T_tau)
-        estimate = (a + f / 2) / (1 + f / 2) / 0.22711 - 3.044
+        f = math.gamma(1.5) * 1.0 * n_over_n_gamma / (mean_photon_energy_per_T * T_tau)
+        estimate = (a + f / 2) / (1 + f / 2) * NEFF_NORM - 3.044
         ours = background.solve(model, abundance, cosmology).neff_cmb - 3.044
         assert ours == pytest.approx(estimate, abs=0.1)
         if mu == mu_bgko:

@@ -143,8 +143,8 @@ class FastProfiler:
         when a probe's minimum lies more than ``anchor_tolerance`` (relative) from its anchor, BBN is rerun
         there and that probe is profiled again around the new anchor, up to ``max_anchors`` times (BBN
         alone can pull omega_b far off); a probe whose minimum lies within the tolerance of another
-        probe's anchor takes that one (no rerun). Photodisintegration is not rerun: its effect is carried over as
-        the anchor's ratio of final to BBN abundances (additive for Y_P)."""
+        probe's anchor takes that one (no rerun). Photodisintegration is not rerun: its effect is
+        carried over as the anchor's ratio of final to BBN abundances (additive for Y_P)."""
         from .. import bbn
         from .. import constants as c
         from ..distortions import from_history
