@@ -382,25 +382,21 @@ def _plot(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ndpcosmo`` console script."""
     args = _build_parser().parse_args(argv)
+    commands = {
+        "run": _run,
+        "mcmc": _mcmc,
+        "plot": _plot,
+        "scan": _scan,
+        "abundance": _abundance,
+        "history": _history,
+        "bbn": _bbn,
+        "pdi": _pdi,
+        "cmb": _cmb,
+    }
     try:
-        if args.command == "run":
-            return _run(args)
-        if args.command == "mcmc":
-            return _mcmc(args)
-        if args.command == "plot":
-            return _plot(args)
-        if args.command == "scan":
-            return _scan(args)
-        if args.command == "abundance":
-            return _abundance(args)
-        if args.command == "history":
-            return _history(args)
-        if args.command == "bbn":
-            return _bbn(args)
-        if args.command == "pdi":
-            return _pdi(args)
-        if args.command == "cmb":
-            return _cmb(args)
+        handler = commands.get(args.command)
+        if handler is not None:
+            return handler(args)
     except BrokenPipeError:  # output piped into e.g. head: not an error
         return 0
     except ValueError as exc:
