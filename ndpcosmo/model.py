@@ -134,6 +134,9 @@ class DipolePortal:
         return 2
 
 
+OMEGA_B_WHY = "Omega_b h^2 today; wide because a BBN profile of a diluted history runs over eta_ratio x [0.010, 0.040]"
+
+
 @dataclass(frozen=True)
 class Cosmology:
     """Standard cosmological parameters.
@@ -154,7 +157,7 @@ class Cosmology:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "omega_b", _check_number("omega_b", self.omega_b, 0.005, 0.05, "Omega_b h^2"))
+        set_(self, "omega_b", _check_number("omega_b", self.omega_b, 1e-7, 1.0, OMEGA_B_WHY))
         set_(self, "tau_n_s", _check_number("tau_n_s", self.tau_n_s, 800.0, 1000.0, "neutron lifetime in s"))
         set_(self, "T_cmb_K", _check_number("T_cmb_K", self.T_cmb_K, 2.5, 3.0, "CMB temperature in K"))
         set_(self, "omega_cdm", _check_number("omega_cdm", self.omega_cdm, 0.01, 0.5, "Omega_c h^2"))

@@ -125,7 +125,7 @@ def test_bbn_with_extra_radiation_and_a_model(capsys):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--omega-b", "0.9"], "omega_b"),
+        (["--omega-b", "1.5"], "omega_b"),
         (["--tau-n", "10"], "tau_n_s"),
         (["--dneff", "50"], "--dneff"),
         (["--mass", "1"], "--mu"),

@@ -9,7 +9,13 @@ import pytest
 from planck_data import DATA
 
 from ndpcosmo import Precision, run
-from ndpcosmo.likelihoods.bbn import TAU_N_PRIOR_S, BBNLikelihood, observed
+from ndpcosmo.likelihoods.bbn import (
+    ABUNDANCE_FLOOR,
+    REFERENCE_THEORY_ERRORS,
+    TAU_N_PRIOR_S,
+    BBNLikelihood,
+    observed,
+)
 from ndpcosmo.likelihoods.combined import (
     DELTA_CHI2_95,
     Assessor,
@@ -77,13 +83,28 @@ def test_neutron_lifetime_slope_and_folding():
         BBNLikelihood.create(theory_errors="huge")
 
 
-def test_all_deuterium_destroyed_is_an_infinite_chi2():
-    class Gone:
-        Yp_bbn, D_H, He3_H, Li7_H, errors = 0.25, 0.0, 1e-5, 1e-10, {}
+@pytest.mark.parametrize("D_H", [0.0, 1e-200, 7.5e-188])
+def test_destroyed_deuterium_gives_a_finite_chi2(D_H):
+    """Photodisintegration can leave D/H ~ 1e-188 or 0: the chi^2 is finite, and its limits analytic:
+    D/H far below the measurement gives (value/sigma)^2; 3He/D -> infinity with a relative theory error r
+    gives 1/r^2, without theory errors (x/sigma)^2 at the floored x = (3He/H)/ABUNDANCE_FLOOR."""
 
-    assert observed(Gone, "He3_D") == math.inf
-    terms = BBNLikelihood.create(theory_errors="none", fold_tau_n=False).chi2_terms(Gone)
-    assert terms["He3D_GG2003"] == math.inf and math.isfinite(terms["DH_PDG2024"])
+    class Gone:
+        Yp_bbn, He3_H, Li7_H, errors = 0.25, 1e-5, 1e-10, {}
+
+    Gone.D_H = D_H
+    assert observed(Gone, "He3_D") == pytest.approx(1e-5 / max(D_H, ABUNDANCE_FLOOR), rel=1e-12)
+    bare = BBNLikelihood.create(theory_errors="none", fold_tau_n=False).chi2_terms(Gone)
+    dh = MEASUREMENTS["DH_PDG2024"]
+    assert bare["DH_PDG2024"] == pytest.approx((dh.value / dh.sigma) ** 2, rel=1e-12)
+    he3d = MEASUREMENTS["He3D_GG2003"]
+    x = observed(Gone, "He3_D")
+    assert bare["He3D_GG2003"] == pytest.approx(((x - he3d.value) / he3d.sigma) ** 2, rel=1e-12)
+    assert math.isfinite(bare["He3D_GG2003"])
+    ref = BBNLikelihood.create(theory_errors="reference", fold_tau_n=False).chi2_terms(Gone)
+    if x > 1e20:  # the 1/r^2 limit holds to (sigma/(r x))^2
+        assert ref["He3D_GG2003"] == pytest.approx(1.0 / REFERENCE_THEORY_ERRORS["He3_D"] ** 2, rel=1e-10)
+    assert all(math.isfinite(v) for v in ref.values())
 
 
 def test_data_names():
@@ -175,9 +196,13 @@ def test_loglike_interface():
     with pytest.raises(ValueError, match="unknown"):
         like({**params, "omega_c": 0.12})
     with pytest.raises(ValueError, match="omega_b"):
-        like({**params, "omega_b": 0.5})
-    # all deuterium destroyed: -inf (an excluded point, not a failure)
+        like({**params, "omega_b": 1.5})
+    # all deuterium destroyed: a large finite chi^2 (an excluded point, not a failure); D/H's term is
+    # its saturated (value/sigma)^2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assert like({"mass_mev": 1.0, "mu_muB": 1e-14}) == -math.inf
+        gone = {"mass_mev": 1.0, "mu_muB": 1e-14}
+        dh = MEASUREMENTS["DH_PDG2024"]
+        assert like.chi2_terms(gone)["DH_PDG2024"] == pytest.approx((dh.value / dh.sigma) ** 2, rel=1e-6)
+        assert -math.inf < like(gone) < -0.5 * (dh.value / dh.sigma) ** 2
     assert like.failures == 0 and like.calls == 3 + 1

@@ -174,11 +174,11 @@ def _default_weak(tau_n_s: float) -> WeakRateFunction:
 
     def rates(T_gamma_mev: np.ndarray, T_nu_mev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # below 30 keV n -> p is the free decay and p -> n is exp(-Q/T)-suppressed: T_nu no longer
-        # matters, and it is held inside the table there (late decays can heat the photons further)
+        # matters, and it is held inside the table there (late decays can heat the photons further);
+        # at any T, below the table's r_min (0.025) the nu-driven rates are negligible (< 3e-7): clipped
+        ratio = T_nu_mev / T_gamma_mev
         ratio = np.where(
-            T_gamma_mev < T_WEAK_LATE_MEV,
-            np.clip(T_nu_mev / T_gamma_mev, table.r[0], table.r[-1]),
-            T_nu_mev / T_gamma_mev,
+            T_gamma_mev < T_WEAK_LATE_MEV, np.clip(ratio, table.r[0], table.r[-1]), np.maximum(ratio, table.r[0])
         )
         lam_np, lam_pn = table(T_gamma_mev, ratio * T_gamma_mev)
         return factor * lam_np, factor * lam_pn

@@ -647,15 +647,17 @@ class WeakGrid:
     """Above ~10 MeV the first-order finite-nucleon-mass correction is no longer small; the BBN
     network starts at the 10 MeV hand-off."""
     points_per_decade: int = 40
-    r_min: float = 0.2
+    r_min: float = 0.025
     r_max: float = 2.0
-    """T_nu_e / T_gamma from 0.2 (photons heated by N decays) to 2 (nu_e heated)."""
-    n_r: int = 73
+    """T_nu_e / T_gamma from 0.025 (photons heated by the decays of an abundant heavy relic) to 2 (nu_e
+    heated). Below 0.025 the nu-driven rates are negligible: from r = 0.025 to 0.0125 the rates move by
+    < 3e-7 (docs/weak_rates.md), and the BBN solver clips r there."""
+    n_r: int = 80
     n_nodes: int = 64
     """Gauss-Legendre nodes per momentum panel for the zero-temperature and finite-mass parts."""
     thermal_points_per_decade: int = 12
     """Sub-grid of the thermal radiative correction (a relative correction splined onto the table)."""
-    n_r_thermal: int = 12
+    n_r_thermal: int = 13
     thermal_quadrature: ThermalQuadrature = ThermalQuadrature(n_p=32, n_k=24, n_grade=16, n_plain=32)
 
     def __post_init__(self) -> None:

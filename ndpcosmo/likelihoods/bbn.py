@@ -36,18 +36,30 @@ REFERENCE_THEORY_ERRORS: dict[str, float] = {"Yp": 0.0003 / 0.247, "D_H": 0.035,
 Y_P = 0.247)."""
 
 
+ABUNDANCE_FLOOR = 1e-30
+"""Number ratios to H below this are taken at it in the likelihood. Photodisintegration by an abundant
+late N can leave D/H ~ 1e-200 (or exactly 0); the floor keeps 3He/D finite (<= ~1e26) and so every
+chi^2 finite, and changes nothing else: at D/H = 1e-30 the D/H term is already its saturated
+(value/sigma)^2 ~ 7700, 25 decades from any measurement."""
+
+
 def observed(abundances, quantity: str):
     """The theory value of an observed quantity from a BBN or photodisintegration result (a float; an
-    array where the result's fields are arrays, as in ``fast.Shifted``)."""
-    if quantity == "He3_D":  # infinite when photodisintegration has destroyed all deuterium
-        D = np.asarray(abundances.D_H, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(D > 0.0, np.asarray(abundances.He3_H, dtype=float) / np.where(D > 0.0, D, 1.0), np.inf)
-    elif quantity in ("Yp", "D_H", "Li7_H"):
-        value = np.asarray(getattr(abundances, "Yp_bbn" if quantity == "Yp" else quantity), dtype=float)
+    array where the result's fields are arrays, as in ``fast.Shifted``); number ratios floored at
+    ABUNDANCE_FLOOR."""
+    if quantity == "He3_D":
+        value = _floored(abundances.He3_H) / _floored(abundances.D_H)
+    elif quantity in ("D_H", "Li7_H"):
+        value = _floored(getattr(abundances, quantity))
+    elif quantity == "Yp":
+        value = np.asarray(abundances.Yp_bbn, dtype=float)
     else:
         raise ValueError(f"unknown quantity {quantity!r}")
     return float(value) if value.ndim == 0 else value
+
+
+def _floored(x) -> np.ndarray:
+    return np.maximum(np.asarray(x, dtype=float), ABUNDANCE_FLOOR)
 
 
 def _relative_step3(errors: dict[str, float]) -> dict[str, float]:
@@ -135,8 +147,7 @@ class BBNLikelihood:
             relative = self.relative_errors[quantity]
         if self.fold_tau_n:
             relative = math.hypot(relative, self.tau_n_slopes[quantity] * self.tau_n_prior_s[1])
-        value = np.asarray(value, dtype=float)
-        sigma = np.abs(np.where(np.isfinite(value), value, 0.0)) * relative  # an infinite value: chi^2 is infinite
+        sigma = np.abs(np.asarray(value, dtype=float)) * relative
         return float(sigma) if sigma.ndim == 0 else sigma
 
     def chi2_terms(self, abundances) -> dict[str, float]:

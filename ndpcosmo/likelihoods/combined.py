@@ -11,7 +11,14 @@ Delta chi^2 = min over omega_b of chi^2(model) - min over omega_b of chi^2(Stand
 *profiled* (BBN and photodisintegration rerun on the model's history at each omega_b; the neutron
 lifetime held at its prior mean with its width folded into the theory errors). A point is excluded at
 95 % CL when Delta chi^2 > 3.84 (one degree of freedom: the point against the SM, as in a raster scan
-at fixed M_N). omega_b is bounded to [0.010, 0.040] in the profile.
+at fixed M_N). A profile that contains a CMB measurement of omega_b runs over omega_b in [0.010, 0.040];
+BBN alone (or with FIRAS) runs over the same range of the baryon density *BBN sees*, omega_b/eta_ratio
+(``profile_range``), so that its verdict comes from the BBN data and not from an end of the range; the
+BBN-CMB mismatch of eta is carried by the combined profile. ``at_bound`` says when a minimum still sits
+on an end.
+
+Every chi^2 is finite wherever the physics is (abundances floored at ``bbn.ABUNDANCE_FLOOR``, overflow-
+free Gaussians): a point excluded by a mile gets a large, finite Delta chi^2, never NaN.
 """
 
 from __future__ import annotations
@@ -107,6 +114,14 @@ class CombinedLikelihood:
     def probe_of(term: str) -> str:
         return "cmb" if term in ("planck_compressed", "plik_lite", "firas") else "bbn"
 
+    def terms(self) -> tuple[str, ...]:
+        """The names of the chi^2 terms (as ``chi2_terms`` returns them)."""
+        names = tuple(m.name for m in self.bbn.data) if self.bbn is not None else ()
+        for term, part in (("planck_compressed", self.planck), ("plik_lite", self.plik), ("firas", self.firas)):
+            if part is not None:
+                names += (term,)
+        return names
+
     def probes(self) -> tuple[str, ...]:
         """The probes the chosen data cover."""
         covered = {"bbn"} if self.bbn is not None else set()
@@ -121,31 +136,54 @@ class Profile:
 
     chi2: float
     omega_b: float
+    """Today's omega_b at the minimum (the CMB's); BBN saw ``omega_b / eta_ratio``."""
     terms: dict[str, float]
+    at_bound: bool = False
+    """The minimum sits on an end of the profiled range (``profile_range``)."""
+
+
+CMB_OMEGA_B_TERMS = ("planck_compressed", "plik_lite")
+"""The terms that measure today's omega_b directly."""
+
+
+def profile_range(likelihood: CombinedLikelihood, result, probes: tuple[str, ...]) -> tuple[float, float]:
+    """The omega_b range a profile of ``probes`` searches: OMEGA_B_RANGE if a term among them measures
+    today's omega_b (the CMB); else (BBN, with or without FIRAS) eta_ratio * OMEGA_B_RANGE, i.e. the
+    baryon-to-photon ratio *at BBN* over the same range as in the SM. BBN alone cannot tell a diluted
+    eta from a lower omega_b: it is profiled in what it sees, and only a profile with the CMB carries
+    the BBN-CMB eta mismatch."""
+    terms = likelihood.terms()
+    if any(t in CMB_OMEGA_B_TERMS and likelihood.probe_of(t) in probes for t in terms):
+        return OMEGA_B_RANGE
+    ratio = float(result.history.eta_ratio)
+    return OMEGA_B_RANGE[0] * ratio, OMEGA_B_RANGE[1] * ratio
 
 
 def profile_omega_b(likelihood: CombinedLikelihood, result, probes: tuple[str, ...]) -> Profile:
-    """Minimise the chi^2 of ``probes`` over omega_b (BBN and photodisintegration rerun on the history)."""
+    """Minimise the chi^2 of ``probes`` over ln omega_b in ``profile_range`` (BBN and photodisintegration
+    rerun on the history at each omega_b)."""
     from scipy.optimize import minimize_scalar
 
     from ..pipeline import with_cosmology
 
     seen: dict[float, tuple[float, dict[str, float]]] = {}
 
-    def evaluate(omega_b: float) -> float:
-        point = with_cosmology(result, replace(result.cosmology, omega_b=float(omega_b)))
+    def evaluate(ln_omega_b: float) -> float:
+        omega_b = math.exp(ln_omega_b)
+        point = with_cosmology(result, replace(result.cosmology, omega_b=omega_b))
         terms = likelihood.chi2_terms(point)
         total = sum(v for k, v in terms.items() if likelihood.probe_of(k) in probes)
-        seen[float(omega_b)] = (total, terms)
-        return total
+        seen[omega_b] = (total, terms)
+        return total if not math.isnan(total) else math.inf
 
-    lo, hi = OMEGA_B_RANGE
-    best = minimize_scalar(evaluate, bounds=(lo, hi), method="bounded", options={"xatol": 2e-6})
-    omega_b = min(seen, key=lambda x: seen[x][0])
+    lo, hi = profile_range(likelihood, result, probes)
+    minimize_scalar(evaluate, bounds=(math.log(lo), math.log(hi)), method="bounded", options={"xatol": 1e-4})
+    omega_b = min(seen, key=lambda x: seen[x][0] if not math.isnan(seen[x][0]) else math.inf)
     chi2, terms = seen[omega_b]
-    if math.isnan(chi2):
-        raise SolverError("likelihood profile", result.model, f"chi^2 is not a number near omega_b = {best.x}")
-    return Profile(chi2, omega_b, terms)
+    if not math.isfinite(chi2):
+        raise SolverError("likelihood profile", result.model, f"chi^2 = {chi2} at every omega_b in [{lo}, {hi}]")
+    at_bound = min(math.log(omega_b / lo), math.log(hi / omega_b)) < 1e-3
+    return Profile(chi2, omega_b, terms, at_bound)
 
 
 @dataclass(frozen=True)
@@ -160,6 +198,8 @@ class Assessment:
     omega_b_best: dict[str, float]
     excluded: dict[str, bool]
     data: tuple[str, ...]
+    at_bound: dict[str, bool] = field(default_factory=dict)
+    """By probe and 'total': the profile's minimum sits on an end of its omega_b range."""
 
     def summary(self) -> dict[str, object]:
         """The JSON of ``ndpcosmo run`` (stable keys)."""
@@ -172,6 +212,7 @@ class Assessment:
             "chi2_total": float(sum(self.chi2.values())),
             "delta_chi2": dict(self.delta_chi2),
             "omega_b_best": dict(self.omega_b_best),
+            "profile_at_bound": dict(self.at_bound),
             "delta_chi2_95": DELTA_CHI2_95,
             "data": list(self.data),
         }
@@ -231,6 +272,7 @@ class Assessor:
             omega_b_best={k: p.omega_b for k, p in profiles.items()},
             excluded={k: bool(v > DELTA_CHI2_95) for k, v in delta.items()},
             data=self.likelihood.data,
+            at_bound={k: p.at_bound for k, p in profiles.items()},
         )
 
 

@@ -47,12 +47,16 @@ class Measurement:
             raise ValueError(f"{self.name}: value and sigma must be finite, sigma > 0")
 
     def chi2(self, theory, theory_sigma=0.0):
-        """((theory - value) / sqrt(sigma^2 + theory_sigma^2))^2; 0 below an upper limit; infinite for an
-        infinite theory value above (or on either side of a two-sided) measurement. Floats or arrays."""
+        """((theory - value) / sqrt(sigma^2 + theory_sigma^2))^2; 0 below an upper limit. Floats or arrays.
+
+        Evaluated as the square of a ratio with ``hypot`` so that it stays finite for any finite theory
+        value (a photodisintegrated D/H of 1e-200 makes 3He/D ~ 1e194); an infinite theory value gives
+        an infinite chi^2 (``BBNLikelihood`` never passes one: it floors abundances at ABUNDANCE_FLOOR)."""
         d = np.asarray(theory, dtype=float) - self.value
         finite = np.isfinite(d)
-        with np.errstate(invalid="ignore"):
-            chi2 = np.where(finite, d * d / (self.sigma**2 + np.asarray(theory_sigma, dtype=float) ** 2), np.inf)
+        with np.errstate(invalid="ignore", over="ignore"):
+            pull = np.where(finite, d, 0.0) / np.hypot(self.sigma, np.asarray(theory_sigma, dtype=float))
+            chi2 = np.where(finite, pull * pull, np.inf)
         if self.kind == "upper":
             chi2 = np.where(d <= 0.0, 0.0, chi2)
         return float(chi2) if chi2.ndim == 0 else chi2
