@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import warnings
 from collections.abc import Sequence
@@ -12,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .model import FLAVOURS, NATURES, Cosmology, DipolePortal
+from .verdict import finite_or_none
 
 
 class _Parser(argparse.ArgumentParser):
@@ -148,20 +148,9 @@ def _abundance(args: argparse.Namespace) -> int:
     return 0
 
 
-def _finite_or_null(value: object) -> object:
-    """JSON has no inf or nan: they become null (e.g. an infinite chi^2 when all deuterium is destroyed)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite_or_null(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite_or_null(v) for v in value]
-    return value
-
-
 def _print_summary(summary: dict[str, object], as_json: bool) -> None:
     if as_json:
-        print(json.dumps(_finite_or_null(summary), indent=2))
+        print(json.dumps(finite_or_none(summary), indent=2))
     else:
         width = max(len(k) for k in summary)
         for key, value in summary.items():
@@ -311,28 +300,12 @@ def _cmb(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import os
-
-    from .likelihoods.combined import Assessor, CombinedLikelihood, default_cosmology
-    from .model import Precision
-    from .pipeline import run
+    from .verdict import assess
 
     model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
-    data = args.data
-    if data is None:
-        have_planck = args.planck_dir is not None or os.environ.get("NDPCOSMO_PLANCK_DIR")
-        data = "bbn,cmb,firas" if have_planck else "bbn,firas"
-        if not have_planck:
-            print(
-                "ndpcosmo: note: no Planck data (--planck-dir or NDPCOSMO_PLANCK_DIR): the CMB probe is FIRAS alone",
-                file=sys.stderr,
-            )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        likelihood = CombinedLikelihood.create(data, planck_dir=args.planck_dir, theory_errors=args.theory_errors)
-        assessor = Assessor.create(likelihood)
-        result = run(model, default_cosmology(), Precision(bbn_errors="none"))
-        summary = {"mass_mev": args.mass, "mu_muB": args.mu, "T_RH_mev": args.trh} | assessor.assess(result).summary()
+        summary = assess(model, data=args.data, planck_dir=args.planck_dir, theory_errors=args.theory_errors)
     for w in caught:
         print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
     _print_summary(summary, args.json)

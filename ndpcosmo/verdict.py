@@ -1,0 +1,94 @@
+"""The verdict of one point in one call: ``assess(model_or_params, data=...)``.
+
+It returns exactly what ``ndpcosmo run --json`` prints (the CLI calls it): the point's observables, the
+chi^2 per term, Delta chi^2 against the Standard Model per probe with omega_b profiled, the omega_b of
+each minimum, whether a profile sits on an end of its range, and the 95 % CL verdicts
+(``likelihoods.combined``). The fast settings of the CLI are the default: the chain runs with
+``Precision(bbn_errors="none")`` (the likelihood carries the Standard Model's nuclear-rate theory errors)
+and the Standard Model's profiles are computed once per choice of data and kept for the next call.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from functools import lru_cache
+
+from .model import DipolePortal, Precision
+
+MODEL_KEYS = ("mass_mev", "mu_muB", "T_RH_mev", "nature", "flavour")
+"""The keys of a parameter dict ``assess`` accepts (``mass_mev`` and ``mu_muB`` required)."""
+
+
+def default_data(planck_dir: str | os.PathLike | None = None) -> str:
+    """'bbn,cmb,firas' where the Planck files are at hand (``planck_dir`` or $NDPCOSMO_PLANCK_DIR), else
+    'bbn,firas' (the CMB probe is then FIRAS alone)."""
+    have_planck = planck_dir is not None or os.environ.get("NDPCOSMO_PLANCK_DIR")
+    return "bbn,cmb,firas" if have_planck else "bbn,firas"
+
+
+def model_from(model_or_params: DipolePortal | dict[str, object]) -> DipolePortal:
+    """A DipolePortal as given, or built from a dict with MODEL_KEYS."""
+    if isinstance(model_or_params, DipolePortal):
+        return model_or_params
+    if not isinstance(model_or_params, dict):
+        raise ValueError(f"model_or_params: a DipolePortal or a dict with keys {MODEL_KEYS}, got {model_or_params!r}")
+    params = model_or_params
+    missing = [k for k in MODEL_KEYS[:2] if k not in params]
+    unknown = sorted(set(params) - set(MODEL_KEYS))
+    if missing or unknown:
+        raise ValueError(f"params: missing {missing}, unknown {unknown}; allowed {list(MODEL_KEYS)}")
+    trh = params.get("T_RH_mev")
+    return DipolePortal(
+        float(params["mass_mev"]),
+        float(params["mu_muB"]),
+        nature=str(params.get("nature", "dirac")),
+        flavour=str(params.get("flavour", "mu")),
+        T_RH_mev=None if trh is None else float(trh),
+    )
+
+
+@lru_cache(maxsize=8)
+def assessor(data: str, planck_dir: str | None, theory_errors: str):
+    """The ``Assessor`` (likelihood + the SM's profiles) for these settings, built once per process."""
+    from .likelihoods.combined import Assessor, CombinedLikelihood
+
+    likelihood = CombinedLikelihood.create(data, planck_dir=planck_dir, theory_errors=theory_errors)
+    return Assessor.create(likelihood)
+
+
+def assess(
+    model_or_params: DipolePortal | dict[str, object],
+    data: str | tuple[str, ...] | list[str] | None = None,
+    planck_dir: str | os.PathLike | None = None,
+    theory_errors: str = "step3",
+    precision: Precision | None = None,
+) -> dict[str, object]:
+    """The verdict of a point: the dict ``ndpcosmo run --json`` prints (infinities as None).
+
+    ``data``: names from ``likelihoods.combined.DATA_NAMES`` ('bbn,cmb,firas' or a sequence; default
+    ``default_data(planck_dir)``); ``precision``: the chain's settings (default the CLI's,
+    ``Precision(bbn_errors="none")``). Bad input raises ``ValueError`` naming the parameter."""
+    from .likelihoods.combined import default_cosmology, parse_data
+    from .pipeline import run
+
+    model = model_from(model_or_params)
+    names = ",".join(parse_data(default_data(planck_dir) if data is None else data))
+    if "cmb" not in names.split(",") and data is None:
+        warnings.warn("no Planck data (planck_dir or NDPCOSMO_PLANCK_DIR): the CMB probe is FIRAS alone", stacklevel=2)
+    judge = assessor(names, None if planck_dir is None else str(planck_dir), theory_errors)
+    result = run(model, default_cosmology(), precision or Precision(bbn_errors="none"))
+    point = {"mass_mev": model.mass_mev, "mu_muB": model.mu_muB, "T_RH_mev": model.T_RH_mev}
+    return finite_or_none(point | judge.assess(result).summary())
+
+
+def finite_or_none(value: object) -> object:
+    """JSON has no inf or nan: they become None (null), in nested dicts and lists too."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_or_none(v) for v in value]
+    return value
