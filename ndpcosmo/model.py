@@ -157,7 +157,7 @@ class Cosmology:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "omega_b", _check_number("omega_b", self.omega_b, 1e-7, 1.0, OMEGA_B_WHY))
+        set_(self, "omega_b", _check_number("omega_b", self.omega_b, 1e-30, 1.0, OMEGA_B_WHY))
         set_(self, "tau_n_s", _check_number("tau_n_s", self.tau_n_s, 800.0, 1000.0, "neutron lifetime in s"))
         set_(self, "T_cmb_K", _check_number("T_cmb_K", self.T_cmb_K, 2.5, 3.0, "CMB temperature in K"))
         set_(self, "omega_cdm", _check_number("omega_cdm", self.omega_cdm, 0.01, 0.5, "Omega_c h^2"))

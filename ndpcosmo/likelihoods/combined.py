@@ -159,31 +159,101 @@ def profile_range(likelihood: CombinedLikelihood, result, probes: tuple[str, ...
     return OMEGA_B_RANGE[0] * ratio, OMEGA_B_RANGE[1] * ratio
 
 
-def profile_omega_b(likelihood: CombinedLikelihood, result, probes: tuple[str, ...]) -> Profile:
-    """Minimise the chi^2 of ``probes`` over ln omega_b in ``profile_range`` (BBN and photodisintegration
-    rerun on the history at each omega_b)."""
-    from scipy.optimize import minimize_scalar
+class Evaluations:
+    """The chi^2 terms (and the rerun result) at each omega_b a point's profiles asked for, shared by them."""
 
-    from ..pipeline import with_cosmology
+    def __init__(self, likelihood: CombinedLikelihood, result) -> None:
+        self.likelihood, self.result = likelihood, result
+        self.seen: dict[float, tuple[dict[str, float], object]] = {}
 
-    seen: dict[float, tuple[float, dict[str, float]]] = {}
+    def at(self, omega_b: float) -> tuple[dict[str, float], object]:
+        from ..pipeline import with_cosmology
 
-    def evaluate(ln_omega_b: float) -> float:
-        omega_b = math.exp(ln_omega_b)
-        point = with_cosmology(result, replace(result.cosmology, omega_b=omega_b))
-        terms = likelihood.chi2_terms(point)
-        total = sum(v for k, v in terms.items() if likelihood.probe_of(k) in probes)
-        seen[omega_b] = (total, terms)
+        if omega_b not in self.seen:
+            point = with_cosmology(self.result, replace(self.result.cosmology, omega_b=omega_b))
+            self.seen[omega_b] = (self.likelihood.chi2_terms(point), point)
+        return self.seen[omega_b]
+
+    def chi2(self, omega_b: float, probes: tuple[str, ...]) -> float:
+        """The chi^2 of ``probes`` (NaN counts as +inf)."""
+        terms = self.at(omega_b)[0]
+        total = sum(v for k, v in terms.items() if self.likelihood.probe_of(k) in probes)
         return total if not math.isnan(total) else math.inf
 
+
+def profile_omega_b(
+    likelihood: CombinedLikelihood,
+    result,
+    probes: tuple[str, ...],
+    start: tuple[float, float] | None = None,
+    evaluations: Evaluations | None = None,
+) -> Profile:
+    """Minimise the chi^2 of ``probes`` over ln omega_b in ``profile_range`` (BBN and photodisintegration
+    rerun on the history at each omega_b). Without ``start``: bounded Brent over the whole range (xatol
+    1e-4 in ln omega_b). With ``start`` = (omega_b, chi^2) estimated (the fast profile's minimum):
+    successive parabolas through three exact evaluations 1 % apart in omega_b, a few evaluations
+    instead of ~15; where they do not converge, or end more than START_TOLERANCE from the estimated
+    chi^2 (the estimate was poor), Brent over the whole range follows."""
+    from scipy.optimize import minimize_scalar
+
+    evaluations = evaluations or Evaluations(likelihood, result)
     lo, hi = profile_range(likelihood, result, probes)
-    minimize_scalar(evaluate, bounds=(math.log(lo), math.log(hi)), method="bounded", options={"xatol": 1e-4})
-    omega_b = min(seen, key=lambda x: seen[x][0] if not math.isnan(seen[x][0]) else math.inf)
-    chi2, terms = seen[omega_b]
-    if not math.isfinite(chi2):
-        raise SolverError("likelihood profile", result.model, f"chi^2 = {chi2} at every omega_b in [{lo}, {hi}]")
+    u_lo, u_hi = math.log(lo), math.log(hi)
+    asked: list[float] = []
+
+    def chi2(u: float) -> float:
+        omega_b = math.exp(min(max(u, u_lo), u_hi))
+        asked.append(omega_b)
+        return evaluations.chi2(omega_b, probes)
+
+    def best() -> float:
+        return min(asked, key=lambda x: evaluations.chi2(x, probes))
+
+    trusted = False
+    if start is not None:
+        converged = _parabolas(chi2, u_lo, u_hi, math.log(start[0]))
+        found = evaluations.chi2(best(), probes)
+        trusted = converged and abs(found - start[1]) <= START_TOLERANCE[0] + START_TOLERANCE[1] * abs(found)
+    if not trusted:
+        minimize_scalar(chi2, bounds=(u_lo, u_hi), method="bounded", options={"xatol": 1e-4})
+    omega_b = best()
+    value = evaluations.chi2(omega_b, probes)
+    if not math.isfinite(value):
+        raise SolverError("likelihood profile", result.model, f"chi^2 = {value} at every omega_b in [{lo}, {hi}]")
     at_bound = min(math.log(omega_b / lo), math.log(hi / omega_b)) < 1e-3
-    return Profile(chi2, omega_b, terms, at_bound)
+    return Profile(value, omega_b, evaluations.at(omega_b)[0], at_bound)
+
+
+START_TOLERANCE = (0.3, 0.01)
+"""(absolute, relative): how close the polished minimum must come to the estimate it started from."""
+
+
+def _parabolas(chi2, u_lo: float, u_hi: float, u: float, step: float = 0.01, rounds: int = 5) -> bool:
+    """Walk to the minimum of chi2(u) on [u_lo, u_hi] by parabolas through three points ``step`` apart
+    (moving at most 4 steps a round); True when the vertex came within a step of the middle point (or
+    onto an end)."""
+    step = min(step, (u_hi - u_lo) / 2)
+    for _ in range(rounds):
+        u = min(max(u, u_lo + step), u_hi - step)
+        xs = (u - step, u, u + step)
+        ys = [chi2(x) for x in xs]
+        if not all(math.isfinite(y) for y in ys):
+            return False
+        curvature = ys[0] - 2 * ys[1] + ys[2]
+        if curvature <= 0.0:  # not convex here: go downhill
+            target = u + (4 * step if ys[2] < ys[0] else -4 * step)
+        else:
+            target = u + step * 0.5 * (ys[0] - ys[2]) / curvature
+            target = min(max(target, u - 4 * step), u + 4 * step)
+        if abs(target - u) <= step:
+            chi2(target)
+            return True
+        if target <= u_lo or target >= u_hi:
+            chi2(target)  # the minimum lies on an end: evaluate it there
+            if u <= u_lo + step or u >= u_hi - step:
+                return True
+        u = target
+    return False
 
 
 @dataclass(frozen=True)
@@ -244,29 +314,44 @@ def observables(result) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Assessor:
-    """Verdicts against the Standard Model's best fit: build with ``create`` (profiles the SM once)."""
+    """Verdicts against the Standard Model's best fit: build with ``create`` (profiles the SM once).
+
+    With ``fast`` (``likelihoods.fast.FastProfiler``; all data but ``cmb_full``) each profile starts at
+    the fast profile's minimum and is polished by a few exact evaluations (``profile_omega_b`` with
+    ``start``); without it, bounded Brent over the whole range."""
 
     likelihood: CombinedLikelihood
     reference: dict[str, Profile]
     """The SM's profile per probe and 'total'."""
+    fast: object | None = None
 
     @classmethod
-    def create(cls, likelihood: CombinedLikelihood, cosmology=None, precision=None) -> Assessor:
+    def create(cls, likelihood: CombinedLikelihood, cosmology=None, precision=None, fast: bool = True) -> Assessor:
         from ..model import Precision
         from ..pipeline import run
+        from .fast import FastProfiler
 
         cosmology = cosmology or default_cosmology()
         precision = precision or Precision(bbn_errors="none")
+        profiler = FastProfiler.create(likelihood, cosmology) if fast and likelihood.plik is None else None
         sm = run(None, cosmology, precision)
-        return cls(likelihood, _profiles(likelihood, sm))
+        draft = cls(likelihood, {}, profiler)
+        return replace(draft, reference=draft._profiles(sm)[0])
+
+    def _profiles(self, result) -> tuple[dict[str, Profile], Evaluations]:
+        starts = None
+        if self.fast is not None:
+            fast = self.fast.assess(result)
+            starts = {k: (fast["omega_b_best"][k], fast["chi2"][k]) for k in fast["chi2"]}
+        return _profiles(self.likelihood, result, starts)
 
     def assess(self, result) -> Assessment:
         """The verdict for a ``pipeline.Result`` (run with ``bbn_errors='none'``; errors come from the
         likelihood)."""
-        profiles = _profiles(self.likelihood, result)
+        profiles, evaluations = self._profiles(result)
         delta = {k: profiles[k].chi2 - self.reference[k].chi2 for k in profiles}
         return Assessment(
-            observables=observables(with_omega_b(result, profiles["total"].omega_b)),
+            observables=observables(evaluations.at(profiles["total"].omega_b)[1]),
             chi2=profiles["total"].terms,
             delta_chi2=delta,
             omega_b_best={k: p.omega_b for k, p in profiles.items()},
@@ -282,11 +367,19 @@ def with_omega_b(result, omega_b: float):
     return with_cosmology(result, replace(result.cosmology, omega_b=omega_b))
 
 
-def _profiles(likelihood: CombinedLikelihood, result) -> dict[str, Profile]:
+def _profiles(
+    likelihood: CombinedLikelihood, result, starts: dict[str, tuple[float, float]] | None = None
+) -> tuple[dict[str, Profile], Evaluations]:
+    """Each probe's profile and the total's (``starts``: estimates of each minimum, (omega_b, chi^2))."""
     probes = likelihood.probes()
-    out = {p: profile_omega_b(likelihood, result, (p,)) for p in probes}
-    out["total"] = profile_omega_b(likelihood, result, probes) if len(probes) > 1 else out[probes[0]]
-    return out
+    evaluations = Evaluations(likelihood, result)
+    starts = starts or {}
+    out = {p: profile_omega_b(likelihood, result, (p,), starts.get(p), evaluations) for p in probes}
+    if len(probes) > 1:
+        out["total"] = profile_omega_b(likelihood, result, probes, starts.get("total"), evaluations)
+    else:
+        out["total"] = out[probes[0]]
+    return out, evaluations
 
 
 def default_cosmology():

@@ -42,6 +42,10 @@ SM_NODES = 181
 FINE_NODES = 601
 """The grid each profile is minimised on (over OMEGA_B_RANGE, then refined by a parabola)."""
 KEYS = ("Yp_bbn", "Yp", "D_H", "He3_H", "Li7_H")
+CARRY_RANGE = math.log(2.0)
+"""A re-anchoring within this of the run's ln w carries photodisintegration over as a ratio; farther (a
+diluted history whose BBN profile lies far from the run's eta, where the run's D/H may have underflowed)
+photodisintegration is rerun too."""
 RATIO_KEYS = ("D_H", "He3_H", "Li7_H")
 
 
@@ -114,7 +118,9 @@ class FastProfiler:
     def _shifted(self, point: dict[str, float], w0: float, w: np.ndarray) -> Shifted:
         sm, sm0 = self._sm(w), self._sm(w0)
         out = {"Yp_bbn": sm["Yp_bbn"] + (point["Yp_bbn"] - sm0["Yp_bbn"])}
-        out["Yp"] = out["Yp_bbn"] * (point["Yp"] / point["Yp_bbn"])
+        # YHe/Y_P (the mass fraction over 4 n_He/n_b) as the point's; the SM's if its 4He is all destroyed
+        mass_over_number = point["Yp"] / point["Yp_bbn"] if point["Yp_bbn"] > 0.0 else sm0["Yp"] / sm0["Yp_bbn"]
+        out["Yp"] = out["Yp_bbn"] * mass_over_number
         for k in RATIO_KEYS:
             out[k] = sm[k] * (point[k] / sm0[k])
         return Shifted(**out)
@@ -165,11 +171,12 @@ class FastProfiler:
         it; when a profile's minimum lies more than ``anchor_tolerance`` (relative, in w) from its
         anchor, BBN is rerun there and that profile is redone around the new anchor, up to
         ``max_anchors`` times; a profile whose minimum lies within the tolerance of another anchor
-        takes that one (no rerun). Photodisintegration is not rerun: its effect is carried over as the
-        anchor's ratio of final to BBN abundances (additive for Y_P)."""
+        takes that one (no rerun). Within a factor 2 of the run's w photodisintegration is not rerun: its
+        effect is carried over as the run's ratio of final to BBN abundances (additive for Y_P)."""
         from .. import bbn
         from .. import constants as c
         from ..distortions import from_history
+        from ..pipeline import with_cosmology
 
         firas = 0.0
         if self.likelihood.firas is not None:
@@ -197,15 +204,20 @@ class FastProfiler:
                 anchor = min(anchors, key=lambda a, b=w_best: abs(math.log(b / a)))
                 if not near(w_best, anchor):
                     anchor = w_best
-                    rerun = bbn.solve(
-                        result.history,
-                        dataclasses.replace(result.cosmology, omega_b=anchor * ratio),
-                        network=precision.bbn_network,
-                        library=precision.bbn_library,
-                        rtol=precision.bbn_rtol,
-                        errors="none",
-                    )
-                    point = {k: _carry(getattr(rerun, k), getattr(final0, k), getattr(bbn0, k), k) for k in KEYS}
+                    cosmology = dataclasses.replace(result.cosmology, omega_b=anchor * ratio)
+                    if abs(math.log(anchor / w0)) > CARRY_RANGE:  # BBN and photodisintegration rerun
+                        final = with_cosmology(result, cosmology).final
+                        point = {k: float(getattr(final, k)) for k in KEYS}
+                    else:  # BBN rerun, photodisintegration carried
+                        rerun = bbn.solve(
+                            result.history,
+                            cosmology,
+                            network=precision.bbn_network,
+                            library=precision.bbn_library,
+                            rtol=precision.bbn_rtol,
+                            errors="none",
+                        )
+                        point = {k: _carry(getattr(rerun, k), getattr(final0, k), getattr(bbn0, k), k) for k in KEYS}
                     anchors[anchor] = self._profiles(point, anchor, ratio, neff, firas)
                 best = anchors[anchor][name]
             profiles[name] = best
