@@ -5,10 +5,14 @@ Public API: ``assess`` (the verdict of a point in one call), ``run``, ``DipolePo
 ``Precision``, ``Result``, ``loglike``.
 """
 
-from .interfaces.plain import loglike
-from .model import Cosmology, DipolePortal, Precision
-from .pipeline import Result, run
-from .verdict import assess
+from ._numba_cache import use_user_cache_dir
+
+use_user_cache_dir()  # before any kernel module is imported: numba's caches never go beside the sources
+
+from .interfaces.plain import loglike  # noqa: E402
+from .model import Cosmology, DipolePortal, Precision  # noqa: E402
+from .pipeline import Result, run  # noqa: E402
+from .verdict import assess  # noqa: E402
 
 __version__ = "0.1.0"
 

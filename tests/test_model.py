@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +105,12 @@ def test_refined_precision_halves_tolerance():
     p = Precision()
     assert p.refined().abundance_rtol == p.abundance_rtol / 2
     assert p.refined().abundance_steps_per_decade > p.abundance_steps_per_decade
+
+
+def test_numba_caches_go_to_the_user_cache_directory():
+    """No compiled kernel is written beside the sources (a read-only install must work)."""
+    from ndpcosmo import _linalg, cache
+
+    locator = _linalg.lu_factor._cache._cache_path
+    assert Path(locator).resolve().is_relative_to(cache.cache_dir().resolve()), locator
+    assert not Path(locator).resolve().is_relative_to(Path(_linalg.__file__).resolve().parent)
