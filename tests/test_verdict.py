@@ -31,6 +31,7 @@ FORMER_ERRORS = [
     (1129.0, 9.4e-16, "majorana", "mu"),
     (3419.2885, 1.1816915e-18, "majorana", "tau"),
     (20.64, 2.81e-18, "majorana", "tau"),
+    (25.08702126789695, 3.0520760556809754e-18, "dirac", "mu"),  # photodisintegration at eta_today ~ 4e-15
 ]
 
 
@@ -55,8 +56,8 @@ def test_run_gives_a_verdict_where_it_used_to_raise(mass, mu, nature, flavour):
     proc = _cli_run("--mass", str(mass), "--mu", str(mu), "--nature", nature, "--flavour", flavour)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert _no_nan(out) and all(v is not None and v > 100.0 for v in out["delta_chi2"].values())
-    assert out["excluded"] is True
+    assert _no_nan(out) and all(v is not None for v in out["delta_chi2"].values())
+    assert out["delta_chi2"]["total"] > 100.0 and out["excluded"] is True
 
 
 @pytest.mark.filterwarnings("ignore")

@@ -37,6 +37,15 @@ TABLE_FORMAT = 4
 """Version of what ``_compute`` stores (part of the cache key with the physics sources)."""
 
 
+ETA_EXTRAPOLATION = 4.0
+"""How far (in spacings of the two eta nodes, 5.5e-10 and 6.7e-10) the per-event responses are extrapolated
+in ln eta: eta in [2.5e-10, 1.2e-9], which covers omega_b in [0.010, 0.040]. Beyond (the eta today of a
+history diluted by decades, as BBN-only profiles of such histories ask for) they are held at the end:
+linear extrapolation over decades turned them negative (a network blown up to NaN). The photons'
+own rates stay exact at any eta (``photon_rates``); below the pair cut-off what a photon does is a ratio
+of rates on the baryons (photodisintegration against Compton and Bethe-Heitler), nearly independent
+of eta."""
+
 @dataclass(frozen=True)
 class ResponseGrid:
     """Settings of the response table: cascade cells (E_min ... E_max [MeV], per decade), temperature
@@ -166,8 +175,9 @@ class ResponseTable:
     def per_event(self, E0_mev: np.ndarray, eta: float, T_mev: np.ndarray) -> np.ndarray:
         """c[m, p, r, E0] at the temperatures ``T_mev`` (m of them): ln c bilinear in (ln E0, ln T)
         between the table's nodes (c itself where a corner is 0; c = 0 at E_min, below every
-        threshold; T clipped to the table), ln c linear in ln eta between the two eta nodes
-        (extrapolated beyond). The reactions made by the products of pair creation rise steeply with
+        threshold; T clipped to the table), ln c linear in ln eta between the two eta nodes,
+        extrapolated up to ETA_EXTRAPOLATION node spacings beyond (the profiles' omega_b range, 0.010 -
+        0.040) and held there (``ETA_EXTRAPOLATION``); never negative. The reactions made by the products of pair creation rise steeply with
         E0 just above the pair threshold: hence the logarithms."""
         E0 = np.atleast_1d(np.asarray(E0_mev, dtype=float))
         T = np.atleast_1d(np.asarray(T_mev, dtype=float))
@@ -182,7 +192,8 @@ class ResponseTable:
         c, log_c = self._padded  # (T, 1 + E, h, p, r)
         eta_nodes = self.grid.eta
         h = 0.0 if len(eta_nodes) == 1 else math.log(eta / eta_nodes[0]) / math.log(eta_nodes[1] / eta_nodes[0])
-        return _kernels.response_per_event(c, log_c, j, f, k, g, h)  # (m, p, r, nE)
+        h = min(max(h, -ETA_EXTRAPOLATION), 1.0 + ETA_EXTRAPOLATION)
+        return np.maximum(_kernels.response_per_event(c, log_c, j, f, k, g, h), 0.0)  # (m, p, r, nE)
 
     def rates(self, E0_mev: np.ndarray, eta: float, Yp: float, T_mev: np.ndarray) -> np.ndarray:
         """R_r(E0, T) [MeV^-3 per unit source rate], shape (len(T), r, len(E0)):
