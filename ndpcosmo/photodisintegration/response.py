@@ -177,8 +177,8 @@ class ResponseTable:
         between the table's nodes (c itself where a corner is 0; c = 0 at E_min, below every
         threshold; T clipped to the table), ln c linear in ln eta between the two eta nodes,
         extrapolated up to ETA_EXTRAPOLATION node spacings beyond (the profiles' omega_b range, 0.010 -
-        0.040) and held there (``ETA_EXTRAPOLATION``); never negative. The reactions made by the products of pair creation rise steeply with
-        E0 just above the pair threshold: hence the logarithms."""
+        0.040) and held there; never negative. The reactions made by the products of pair creation
+        rise steeply with E0 just above the pair threshold: hence the logarithms."""
         E0 = np.atleast_1d(np.asarray(E0_mev, dtype=float))
         T = np.atleast_1d(np.asarray(T_mev, dtype=float))
         x = self._ln_nodes
