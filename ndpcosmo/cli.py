@@ -271,13 +271,16 @@ def _cmb(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = run(model, Cosmology(omega_b=args.omega_b))
-        from . import constants, distortions
         from .errors import SolverError
 
-        sd = distortions.from_history(result.history, result.cosmology.T_cmb_K * constants.K_B_MEV_PER_K)
+        sd = result.distortions
         summary: dict[str, object] = {"class_inputs": None}
         try:
-            summary["class_inputs"] = class_inputs(result, massive_nu_ev=tuple(args.m_nu)).as_dict()
+            inputs = class_inputs(result, massive_nu_ev=tuple(args.m_nu)) if args.m_nu else result.cmb_inputs
+            if inputs is None:
+                summary["class_inputs_error"] = result.cmb_inputs_error
+            else:
+                summary["class_inputs"] = inputs.as_dict()
         except SolverError as err:  # the rest of the summary still holds
             summary["class_inputs_error"] = err.reason
         summary.update(

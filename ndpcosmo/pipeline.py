@@ -1,7 +1,9 @@
-"""``run``: the chain of physical stages (N production, the thermal history, BBN, photodisintegration), with provenance.
+"""``run``: the chain of physical stages (N production, the thermal history, BBN, photodisintegration, the
+CMB inputs, the mu/y distortions), with provenance.
 
 Each stage takes the previous stage's frozen result and returns its own; ``run`` chains them and
-records what was run (package version, precision, per-stage timings).
+records what was run (package version, precision, per-stage timings). The ``Result`` carries every
+physical output a likelihood compares with data, so the likelihoods never call back into the physics.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
-from . import background, bbn, photodisintegration, production
+from . import background, bbn, cmb, distortions, photodisintegration, production
+from . import constants as c
+from .errors import SolverError
 from .model import Cosmology, DipolePortal, Precision
 
 
@@ -28,6 +32,12 @@ class Result:
     photodisintegration: photodisintegration.PhotodisintegrationResult | None = None
     """The abundances after photodisintegration by the decay photons (None if ``Precision.pdi`` is off);
     ``final`` picks it when present."""
+    distortions: distortions.Distortions | None = None
+    """mu, y and the heat released into the photons (from the history; the FIRAS chi^2)."""
+    cmb_inputs: cmb.ClassInputs | None = None
+    """What CLASS needs (omega_b, N_ur, YHe; a late N as decaying dark matter), or None where CLASS's
+    parametrisation cannot describe the point (``cmb_inputs_error`` says why)."""
+    cmb_inputs_error: str | None = None
     timings_s: dict[str, float] = field(default_factory=dict)
     version: str = ""
 
@@ -51,7 +61,24 @@ def run(model: DipolePortal | None, cosmology: Cosmology | None = None, precisio
     history = background.solve(model, abundance, cosmology, rtol=precision.history_rtol)
     timings["background"] = time.perf_counter() - t0
     abundances, pdi = _nucleosynthesis(model, history, cosmology, precision, timings)
-    return Result(model, cosmology, precision, abundance, history, abundances, pdi, timings, __version__)
+    t0 = time.perf_counter()
+    sd = distortions.from_history(history, cosmology.T_cmb_K * c.K_B_MEV_PER_K)
+    timings["distortions"] = time.perf_counter() - t0
+    result = Result(
+        model, cosmology, precision, abundance, history, abundances, pdi, sd, timings_s=timings, version=__version__
+    )
+    return _with_cmb_inputs(result)
+
+
+def _with_cmb_inputs(result: Result) -> Result:
+    """The result with its CMB-inputs stage (massless neutrinos; ``cmb.class_inputs`` for other choices)."""
+    t0 = time.perf_counter()
+    try:
+        inputs, error = cmb.class_inputs(result), None
+    except SolverError as err:
+        inputs, error = None, err.reason
+    timings = result.timings_s | {"cmb_inputs": time.perf_counter() - t0}
+    return dataclasses.replace(result, cmb_inputs=inputs, cmb_inputs_error=error, timings_s=timings)
 
 
 def _nucleosynthesis(model, history, cosmology: Cosmology, precision: Precision, timings: dict[str, float]):
@@ -88,6 +115,15 @@ def with_cosmology(result: Result, cosmology: Cosmology) -> Result:
     samplers and profiles over the nuisance parameters use this instead of a full ``run``."""
     timings: dict[str, float] = {}
     abundances, pdi = _nucleosynthesis(result.model, result.history, cosmology, result.precision, timings)
-    return dataclasses.replace(
-        result, cosmology=cosmology, bbn=abundances, photodisintegration=pdi, timings_s=result.timings_s | timings
+    sd = result.distortions
+    if cosmology.T_cmb_K != result.cosmology.T_cmb_K or sd is None:
+        sd = distortions.from_history(result.history, cosmology.T_cmb_K * c.K_B_MEV_PER_K)
+    out = dataclasses.replace(
+        result,
+        cosmology=cosmology,
+        bbn=abundances,
+        photodisintegration=pdi,
+        distortions=sd,
+        timings_s=result.timings_s | timings,
     )
+    return _with_cmb_inputs(out)

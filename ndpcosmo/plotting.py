@@ -102,19 +102,18 @@ def _hpd_levels(h: np.ndarray, fractions: tuple[float, ...]) -> list[float]:
     return [float(flat[min(np.searchsorted(cumulative, f), flat.size - 1)]) for f in fractions]
 
 
-def exclusion_plot(table_path, png_path) -> object:
-    """The 95 % CL excluded regions of a bound table in the (M_N, mu_nu) plane, one panel per T_RH (log
-    axes; filled: BBN and CMB alone; line: combined), in the style of the BGKO figure. Returns the path."""
+def exclusion_plot(table: dict[str, np.ndarray], png_path) -> object:
+    """The 95 % CL excluded regions of a bound table (its columns, as ``scan.read_table`` gives them) in
+    the (M_N, mu_nu) plane, one panel per T_RH (log axes; filled: BBN and CMB alone; line: combined), in
+    the style of the BGKO figure. Returns the path."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .scan import read_table
-
-    t = read_table(table_path)
+    t = table
     if t["mass_mev"].size == 0:
-        raise ValueError(f"{table_path}: an empty table")
+        raise ValueError("exclusion_plot: an empty table")
     masses, mus = np.unique(t["mass_mev"]), np.unique(t["mu_muB"])
     if masses.size < 2 or mus.size < 2:
         raise ValueError("exclusion_plot: the grid needs at least 2 x 2 points")

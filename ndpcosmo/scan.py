@@ -342,7 +342,7 @@ def run_scan(config: ScanConfig, progress: bool = True, client=None) -> ScanResu
     try:
         from .plotting import exclusion_plot
 
-        plot = exclusion_plot(table, config.output.with_suffix(".png"))
+        plot = exclusion_plot(read_table(table), config.output.with_suffix(".png"))
     except ValueError:
         plot = None
     return ScanResult(table, plot, len(config.points()), failed, len(missing), time.perf_counter() - start)

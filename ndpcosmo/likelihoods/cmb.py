@@ -244,8 +244,4 @@ class Firas:
 
     def chi2_result(self, result) -> float:
         """chi^2 of a ``pipeline.Result``."""
-        from .. import constants as c
-        from ..distortions import from_history
-
-        sd = from_history(result.history, result.cosmology.T_cmb_K * c.K_B_MEV_PER_K)
-        return sd.chi2_firas
+        return result.distortions.chi2_firas

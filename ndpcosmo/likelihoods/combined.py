@@ -289,12 +289,8 @@ class Assessment:
 
 
 def observables(result) -> dict[str, object]:
-    """What ``ndpcosmo run`` prints about the point itself."""
-    from .. import constants as c
-    from ..distortions import from_history
-
+    """What ``ndpcosmo run`` prints about the point itself (all read from the ``Result``)."""
     final = result.final
-    sd = from_history(result.history, result.cosmology.T_cmb_K * c.K_B_MEV_PER_K)
     abundance = result.abundance
     return {
         "T_dec_mev": None if abundance is None else float(abundance.T_dec_mev),
@@ -307,8 +303,8 @@ def observables(result) -> dict[str, object]:
         "D_H": float(final.D_H),
         "He3_H": float(final.He3_H),
         "Li7_H": float(final.Li7_H),
-        "mu": sd.mu,
-        "y": sd.y,
+        "mu": result.distortions.mu,
+        "y": result.distortions.y,
     }
 
 

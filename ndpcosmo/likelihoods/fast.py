@@ -174,13 +174,9 @@ class FastProfiler:
         takes that one (no rerun). Within a factor 2 of the run's w photodisintegration is not rerun: its
         effect is carried over as the run's ratio of final to BBN abundances (additive for Y_P)."""
         from .. import bbn
-        from .. import constants as c
-        from ..distortions import from_history
         from ..pipeline import with_cosmology
 
-        firas = 0.0
-        if self.likelihood.firas is not None:
-            firas = from_history(result.history, result.cosmology.T_cmb_K * c.K_B_MEV_PER_K).chi2_firas
+        firas = result.distortions.chi2_firas if self.likelihood.firas is not None else 0.0
         neff = float(result.history.neff_cmb)
         ratio = float(result.history.eta_ratio)
 

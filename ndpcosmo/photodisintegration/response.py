@@ -46,6 +46,7 @@ own rates stay exact at any eta (``photon_rates``); below the pair cut-off what 
 of rates on the baryons (photodisintegration against Compton and Bethe-Heitler), nearly independent
 of eta."""
 
+
 @dataclass(frozen=True)
 class ResponseGrid:
     """Settings of the response table: cascade cells (E_min ... E_max [MeV], per decade), temperature
