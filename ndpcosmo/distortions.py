@@ -90,15 +90,21 @@ def from_release(z: np.ndarray, dQ: np.ndarray) -> Distortions:
 
 
 def from_history(history, T_cmb_mev: float) -> Distortions:
-    """mu and y from a ``ThermalHistory``'s injection into the photon plasma (trapezoidal in t)."""
-    t = history.t_s
+    """mu and y from a ``ThermalHistory``'s injection into the photon plasma: per interval between its
+    nodes, delta rho/rho = (the comoving heat N gave the photons there, from the integrator's ledger
+    ``heat_gamma_comoving``) / (a^4 rho_gamma, the mean of the two nodes), at the interval's mean z.
+    A history without the ledger (an external injection) integrates ``q_gamma_mev5`` (trapezoidal in t)."""
     rho_gamma = RHO_GAMMA_PER_T4 * np.asarray(history.T_gamma_mev, dtype=float) ** 4
-    rate = np.asarray(history.q_gamma_mev5, dtype=float) / rho_gamma / c.HBAR_MEV_S  # d(delta rho / rho)/dt
     a_today = history.a[-1] * history.T_gamma_mev[-1] / T_cmb_mev
     z = a_today / history.a - 1.0
-    dt = np.diff(t)
     mid_z = np.sqrt((1.0 + z[:-1]) * (1.0 + z[1:])) - 1.0
-    dQ = 0.5 * (rate[:-1] + rate[1:]) * dt
+    heat = getattr(history, "heat_gamma_comoving", None)
+    if heat is not None:
+        a4_rho = np.asarray(history.a, dtype=float) ** 4 * rho_gamma
+        dQ = np.diff(np.asarray(heat, dtype=float)) / (0.5 * (a4_rho[:-1] + a4_rho[1:]))
+    else:
+        rate = np.asarray(history.q_gamma_mev5, dtype=float) / rho_gamma / c.HBAR_MEV_S  # d(delta rho / rho)/dt
+        dQ = 0.5 * (rate[:-1] + rate[1:]) * np.diff(history.t_s)
     if not np.all(np.isfinite(dQ)):
         raise ValueError("the history's injection rate is not finite")
     return from_release(mid_z, dQ)

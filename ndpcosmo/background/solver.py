@@ -93,6 +93,10 @@ class ThermalHistory:
     """Late T_gamma / T_nu, with T_nu the temperature of the mean neutrino energy density."""
     injected_comoving: dict[str, float] = field(default_factory=dict)
     """Comoving energies (a^4 rho, a_h = 1) injected into 'gamma', 'nu' and lost by N ('N')."""
+    heat_gamma_comoving: np.ndarray | None = field(default=None, repr=False)
+    """The comoving energy (a^4 rho, a_h = 1) N has given the photon plasma up to each node: the
+    integrator's own ledger (decays, conduction, tightly coupled bins). The distortions take the heat
+    from it: the rate ``q_gamma_mev5`` of a tightly coupled bin is a small difference of large numbers."""
     steps_below_tolerance: int = 0
     """Steps the integrator accepted at its smallest step without meeting the tolerance (0 normally)."""
 
@@ -275,11 +279,12 @@ def _assemble(xs, ys, state_rates, q, W, M, width, g_N, T_h, n_head, has_n) -> T
         energy,
         {"gamma": float(ys[5, -1]), "nu": float(ys[6:9, -1].sum()), "N": float(ys[9, -1])},
         t_in_seconds=True,
+        heat_gamma=np.asarray(ys[5], dtype=float),
     )
 
 
 def _history(
-    xs, t, T_g, T_nu, hub, rho_n, n_n, p_n, q_g, q_nu, photon, energy, injected, t_in_seconds=False
+    xs, t, T_g, T_nu, hub, rho_n, n_n, p_n, q_g, q_nu, photon, energy, injected, t_in_seconds=False, heat_gamma=None
 ) -> ThermalHistory:
     """Derived quantities (N_eff, eta ratio, ...) and the ThermalHistory record."""
     n = xs.size
@@ -309,6 +314,7 @@ def _history(
         eta_ratio=float((np.interp(math.log(T_BBN_MEV), ln_T_rev, aT[::-1]) / aT[-1]) ** 3),
         T_gamma_over_T_nu=float(T_g[-1] / t_nu_eff),
         injected_comoving=injected,
+        heat_gamma_comoving=heat_gamma,
     )
 
 
@@ -418,8 +424,9 @@ def solve(
     F_out[:, -1] = Fs[-2] + frac * (Fs[-1] - Fs[-2])
     y_out[:4] *= np.exp(-grid)  # comoving a T -> T
     y_out[4] = np.exp(y_out[4])  # ln t -> t
-    acc_end = acc[-2] + frac * (acc[-1] - acc[-2])
-    history = _assemble_fast(grid, y_out, F_out, acc_end, q, W, np_, model is not None, rho_m0, th, tp, gt, ln_gamma)
+    acc = acc.copy()
+    acc[-1] = acc[-2] + frac * (acc[-1] - acc[-2])
+    history = _assemble_fast(grid, y_out, F_out, acc, q, W, np_, model is not None, rho_m0, th, tp, gt, ln_gamma)
     return dataclasses.replace(history, steps_below_tolerance=int(forced))
 
 
@@ -453,5 +460,6 @@ def _assemble_fast(xs, y, F, acc, q, W, np_, has_n, rho_m0, th, tp, gt, ln_gamma
         q_nu,
         photon,
         energy,
-        {"gamma": float(acc[0]), "nu": float(acc[1:4].sum()), "N": float(acc[4])},
+        {"gamma": float(acc[-1, 0]), "nu": float(acc[-1, 1:4].sum()), "N": float(acc[-1, 4])},
+        heat_gamma=np.ascontiguousarray(acc[:, 0]),
     )
