@@ -31,9 +31,12 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = _Parser(prog="ndpcosmo", description="Cosmology of the neutrino dipole portal.")
+    parser.add_argument("--version", action="version", version=f"ndpcosmo {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    rn = sub.add_parser("run", help="one model point: observables, chi^2 per term and the 95 % CL verdicts")
+    rn = sub.add_parser("run", help="one model point: observables, chi^2 per term and the 95 %% CL verdicts")
     rn.add_argument("--mass", type=float, required=True, metavar="MEV", help="N mass M_N [MeV]")
     rn.add_argument("--mu", type=float, required=True, metavar="MUB", help="transition moment [Bohr magnetons]")
     rn.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV] (default none)")
@@ -346,6 +349,10 @@ def _plot(args: argparse.Namespace) -> int:
         raise ValueError(f"--burn-in = {args.burn_in}: a fraction in [0, 1)")
     if not Path(args.chain).is_file():
         raise ValueError(f"{args.chain}: no such chain file")
+    import h5py
+
+    if not h5py.is_hdf5(args.chain):
+        raise ValueError(f"{args.chain}: not an HDF5 file (give the .h5 chain that ndpcosmo mcmc writes)")
     names, chain, log_prob, _ = read_chain(args.chain)
     first = int(args.burn_in * chain.shape[0])
     samples = chain[first:].reshape(-1, chain.shape[2])[np.isfinite(log_prob[first:].reshape(-1))]

@@ -145,3 +145,28 @@ def test_pdi_json_and_bad_input():
     assert 2e-5 < out["D_H"] < 3e-5  # below every threshold: the SBBN value
     bad = _run("pdi", "--mass", "10", "--tau", "-1", "--n-over-ngamma", "1e-6")
     assert bad.returncode == 2 and "tau_s" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_every_help_screen_and_the_version():
+    """`ndpcosmo --help`, `--version` and every subcommand's `--help` exit 0 and print their text."""
+    import ndpcosmo
+    from ndpcosmo.cli import _build_parser
+
+    top = _run("--help")
+    assert top.returncode == 0 and "Traceback" not in top.stderr and "usage: ndpcosmo" in top.stdout
+    version = _run("--version")
+    assert version.returncode == 0 and version.stdout.strip() == f"ndpcosmo {ndpcosmo.__version__}"
+    sub = next(a for a in _build_parser()._actions if a.dest == "command")
+    assert {"run", "scan", "mcmc", "plot", "abundance", "history", "bbn", "pdi", "cmb"} <= set(sub.choices)
+    for name in sub.choices:
+        proc = _run(name, "--help")
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, (name, proc.stderr)
+        assert f"usage: ndpcosmo {name}" in proc.stdout, name
+
+
+def test_plot_of_a_file_that_is_not_hdf5_is_a_named_error(tmp_path):
+    bogus = tmp_path / "chain.h5"
+    bogus.write_text("not a chain\n")
+    proc = _run("plot", str(bogus))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "not an HDF5 file" in proc.stderr and str(bogus) in proc.stderr
