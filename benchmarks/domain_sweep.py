@@ -64,10 +64,10 @@ def has_nan(verdict: dict[str, object]) -> bool:
 def judge(points: list[dict[str, object]], planck_dir: str | None) -> list[dict[str, object]]:
     """Assess each point (in a worker); a row per point: the point, status, verdict summary, cost."""
     from ndpcosmo import assess
-    from ndpcosmo.verdict import default_data
+    from ndpcosmo.verdict import DEFAULT_DATA
 
     warnings.simplefilter("ignore")
-    data = default_data(planck_dir)
+    data = DEFAULT_DATA
     assess({"mass_mev": 1.0, "mu_muB": 1e-8}, data=data, planck_dir=planck_dir)  # SM profiles, JIT, caches
     rows = []
     for point in points:

@@ -46,9 +46,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "--data",
         default=None,
         metavar="LIST",
-        help="comma-separated from bbn, cmb, cmb_full, firas (default bbn,cmb,firas; bbn,firas without Planck data)",
+        help="comma-separated from bbn, cmb, cmb_full, firas (default bbn,cmb,firas)",
     )
-    rn.add_argument("--planck-dir", default=None, metavar="DIR", help="Planck data (default $NDPCOSMO_PLANCK_DIR)")
+    rn.add_argument(
+        "--planck-dir",
+        default=None,
+        metavar="DIR",
+        help="Planck files (default $NDPCOSMO_PLANCK_DIR, else the compressed Planck 2018 Gaussian shipped inside)",
+    )
     rn.add_argument(
         "--theory-errors", choices=("step3", "reference", "none"), default="step3", help="BBN theory errors"
     )

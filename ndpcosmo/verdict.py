@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import warnings
 from functools import lru_cache
 
 from .model import DipolePortal, Precision
@@ -21,11 +20,8 @@ MODEL_KEYS = ("mass_mev", "mu_muB", "T_RH_mev", "nature", "flavour")
 """The keys of a parameter dict ``assess`` accepts (``mass_mev`` and ``mu_muB`` required)."""
 
 
-def default_data(planck_dir: str | os.PathLike | None = None) -> str:
-    """'bbn,cmb,firas' where the Planck files are at hand (``planck_dir`` or $NDPCOSMO_PLANCK_DIR), else
-    'bbn,firas' (the CMB probe is then FIRAS alone)."""
-    have_planck = planck_dir is not None or os.environ.get("NDPCOSMO_PLANCK_DIR")
-    return "bbn,cmb,firas" if have_planck else "bbn,firas"
+DEFAULT_DATA = "bbn,cmb,firas"
+"""BBN, the compressed Planck 2018 Gaussian (shipped with the package) and FIRAS."""
 
 
 def model_from(model_or_params: DipolePortal | dict[str, object]) -> DipolePortal:
@@ -68,15 +64,15 @@ def assess(
     """The verdict of a point: the dict ``ndpcosmo run --json`` prints (infinities as None).
 
     ``data``: names from ``likelihoods.combined.DATA_NAMES`` ('bbn,cmb,firas' or a sequence; default
-    ``default_data(planck_dir)``); ``precision``: the chain's settings (default the CLI's,
-    ``Precision(bbn_errors="none")``). Bad input raises ``ValueError`` naming the parameter."""
+    DEFAULT_DATA); ``planck_dir``: the Planck files (else $NDPCOSMO_PLANCK_DIR, else the compressed
+    Gaussian shipped with the package; plik_lite, ``cmb_full``, needs the files); ``precision``: the
+    chain's settings (default the CLI's, ``Precision(bbn_errors="none")``). Bad input raises
+    ``ValueError`` naming the parameter."""
     from .likelihoods.combined import default_cosmology, parse_data
     from .pipeline import run
 
     model = model_from(model_or_params)
-    names = ",".join(parse_data(default_data(planck_dir) if data is None else data))
-    if "cmb" not in names.split(",") and data is None:
-        warnings.warn("no Planck data (planck_dir or NDPCOSMO_PLANCK_DIR): the CMB probe is FIRAS alone", stacklevel=2)
+    names = ",".join(parse_data(DEFAULT_DATA if data is None else data))
     judge = assessor(names, None if planck_dir is None else str(planck_dir), theory_errors)
     result = run(model, default_cosmology(), precision or Precision(bbn_errors="none"))
     point = {"mass_mev": model.mass_mev, "mu_muB": model.mu_muB, "T_RH_mev": model.T_RH_mev}

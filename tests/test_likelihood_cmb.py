@@ -45,6 +45,17 @@ def test_chi2_is_a_gaussian_in_the_three_numbers(planck):
     assert fixed > 1.0
 
 
+def test_the_shipped_block_is_the_chain_files(planck, monkeypatch):
+    """The compressed Gaussian inside the package is the official covmat's block (digit for digit) and
+    the paper's means; without a Planck directory it is the default (nothing to download)."""
+    shipped = CompressedPlanck.embedded()
+    np.testing.assert_array_equal(shipped.means, np.array(PLANCK2018_MEANS))
+    np.testing.assert_allclose(shipped.covariance, planck.covariance, rtol=1e-12, atol=0.0)
+    monkeypatch.delenv("NDPCOSMO_PLANCK_DIR", raising=False)
+    assert CompressedPlanck.load().source == shipped.source
+    assert CompressedPlanck.load(DATA).source.endswith("lowl_lowE.covmat")
+
+
 def test_missing_directory_error_names_the_variable(monkeypatch):
     monkeypatch.delenv("NDPCOSMO_PLANCK_DIR", raising=False)
     with pytest.raises(FileNotFoundError, match="NDPCOSMO_PLANCK_DIR"):

@@ -11,8 +11,11 @@ N_eff = 2.89, Y_P^BBN = 0.247. Y_P here is the BBN nucleon fraction 4 n_He / n_b
 quantity those means quote; the chain's yhe is the mass fraction, about 0.0013 lower, whose width
 differs from Y_P^BBN's by < 1 %.
 
-chi^2 = d^T C^-1 d with d = (omega_b, N_eff(CMB), Y_P^BBN) - means; the files are read from a path
-(argument, or the directory ``$NDPCOSMO_PLANCK_DIR`` holding ``planck2018_covmats/``), never shipped.
+chi^2 = d^T C^-1 d with d = (omega_b, N_eff(CMB), Y_P^BBN) - means. The three means and the 3 x 3
+block ship inside the package (``ndpcosmo/data/planck2018_compressed.txt``, its source in the header):
+``CompressedPlanck.load()`` needs nothing downloaded; given a Planck data directory (an argument, or
+``$NDPCOSMO_PLANCK_DIR`` holding ``planck2018_covmats/``) it reads the block from the chain file itself.
+plik_lite's bandpowers are read from that directory only (never shipped).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from pathlib import Path
 import numpy as np
 
 COVMAT = "planck2018_covmats/base_nnu_yhe_plikHM_TTTEEE_lowl_lowE.covmat"
+EMBEDDED = Path(__file__).resolve().parents[1] / "data" / "planck2018_compressed.txt"
+"""The shipped means and covariance block (the same numbers as COVMAT's block)."""
 """The chain covariance file, relative to the Planck data directory."""
 
 PLANCK2018_MEANS: tuple[float, float, float] = (0.02224, 2.89, 0.247)
@@ -65,6 +70,20 @@ class CompressedPlanck:
         matrix = np.loadtxt(path)
         idx = [names.index(p) for p in PARAMETERS]
         return cls(np.array(PLANCK2018_MEANS), matrix[np.ix_(idx, idx)], str(path))
+
+    @classmethod
+    def embedded(cls) -> CompressedPlanck:
+        """The means and covariance block shipped with the package (``EMBEDDED``)."""
+        table = np.loadtxt(EMBEDDED)
+        return cls(table[0].copy(), table[1:].copy(), str(EMBEDDED))
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike | None = None) -> CompressedPlanck:
+        """From the chain covariance file where a Planck directory is given (``directory`` or
+        $NDPCOSMO_PLANCK_DIR), else the shipped copy."""
+        if directory is None and not os.environ.get("NDPCOSMO_PLANCK_DIR"):
+            return cls.embedded()
+        return cls.from_files(directory)
 
     @property
     def sigmas(self) -> np.ndarray:

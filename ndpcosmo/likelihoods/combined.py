@@ -80,14 +80,15 @@ class CombinedLikelihood:
         theory_errors: str = "step3",
         fold_tau_n: bool = True,
     ) -> CombinedLikelihood:
-        """Load what the data names need (Planck files from ``planck_dir`` or $NDPCOSMO_PLANCK_DIR)."""
+        """Load what the data names need: the compressed Planck Gaussian from ``planck_dir`` or
+        $NDPCOSMO_PLANCK_DIR if given, else the shipped copy; plik_lite from that directory only."""
         names = parse_data(data)
         kwargs: dict[str, object] = {}
         if "bbn" in names:
             extra = {} if bbn_data is None else {"data": bbn_data}
             kwargs["bbn"] = BBNLikelihood.create(theory_errors=theory_errors, fold_tau_n=fold_tau_n, **extra)
         if "cmb" in names:
-            kwargs["planck"] = CompressedPlanck.from_files(planck_dir)
+            kwargs["planck"] = CompressedPlanck.load(planck_dir)
         if "cmb_full" in names:
             kwargs["plik"] = PlikLite.from_files(planck_dir, low_ell=True)
         if "firas" in names:
