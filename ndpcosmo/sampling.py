@@ -5,7 +5,7 @@ A run is described by a YAML config (``MCMCConfig.from_file``; examples in ``cha
     output: example            # chain files <output>.h5 (+ .yaml, .txt, .paramnames, .log), relative
                                # to the config's directory
     data: [bbn, cmb, firas]    # likelihoods.combined data names
-    planck_dir: null           # else $NDPCOSMO_PLANCK_DIR (needed by cmb / cmb_full)
+    planck_dir: null           # else $NDPCOSMO_PLANCK_DIR; cmb without either: the shipped copy; cmb_full needs it
     nature: dirac              # fixed
     flavour: mu                # fixed
     parameters:

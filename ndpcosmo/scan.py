@@ -5,7 +5,7 @@ A scan is described by a TOML config (``ScanConfig.from_file``; the default tabl
 
     output = "default"                    # <output>.csv and <output>.png, relative to the config
     data = "bbn,cmb,firas"                # likelihoods.combined data names
-    planck_dir = ""                       # else $NDPCOSMO_PLANCK_DIR (for cmb)
+    planck_dir = ""                       # else $NDPCOSMO_PLANCK_DIR, else the shipped compressed Planck
     nature = "dirac"
     flavour = "mu"
     T_RH_mev = ["none", 1000.0, 100.0, 10.0, 5.0]
