@@ -55,6 +55,11 @@ def _build_parser() -> argparse.ArgumentParser:
         help="Planck files (default $NDPCOSMO_PLANCK_DIR, else the compressed Planck 2018 Gaussian shipped inside)",
     )
     rn.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="draw the point's story: T_gamma/T_nu, rho_N/rho_gamma, N_eff and the abundances against the data",
+    )
+    rn.add_argument(
         "--theory-errors", choices=("step3", "reference", "none"), default="step3", help="BBN theory errors"
     )
     rn.add_argument("--json", action="store_true", help="print a JSON object")
@@ -311,14 +316,20 @@ def _cmb(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .verdict import assess
+    from .verdict import assess_with_result
 
     model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        summary = assess(model, data=args.data, planck_dir=args.planck_dir, theory_errors=args.theory_errors)
+        summary, result = assess_with_result(
+            model, data=args.data, planck_dir=args.planck_dir, theory_errors=args.theory_errors
+        )
     for w in caught:
         print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
+    if args.plot:
+        from .plotting import plot_point
+
+        plot_point(result, summary, args.plot)
     _print_summary(summary, args.json)
     return 0
 

@@ -154,3 +154,77 @@ def exclusion_plot(table: dict[str, np.ndarray], png_path) -> object:
     fig.savefig(png_path, dpi=110)
     plt.close(fig)
     return png_path
+
+
+def plot_point(result, summary: dict[str, object], path: str, bbn_data: tuple[str, ...] | None = None) -> str:
+    """A point's story in one figure: T_gamma/T_nu and rho_N/rho_gamma against time, N_eff against time
+    with Planck 2018's band, and each primordial abundance before and after photodisintegration as a
+    pull (X - X_obs)/sigma_obs against the measurements (``likelihoods.data``); the verdict in the title.
+    ``result``: the ``pipeline.Result`` at the verdict's omega_b; ``summary``: what ``assess`` returns."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .likelihoods.bbn import observed
+    from .likelihoods.cmb import PLANCK2018_MEANS, CompressedPlanck
+    from .likelihoods.data import DEFAULT_BBN_DATA, measurements
+
+    h = result.history
+    t = h.t_s
+    fig, axes = plt.subplots(2, 2, figsize=(10.5, 7.5))
+    ax = axes[0, 0]
+    for i, name in enumerate((r"$\nu_e$", r"$\nu_\mu$", r"$\nu_\tau$")):
+        ax.semilogx(t, h.T_gamma_mev / h.T_nu_mev[i], label=name)
+    ax.axhline((11 / 4) ** (1 / 3), color="0.6", lw=0.8, ls=":", label=r"$(11/4)^{1/3}$")
+    ax.set_ylabel(r"$T_\gamma/T_\nu$")
+    ax.legend(fontsize=8)
+    ax = axes[0, 1]
+    rho_gamma = np.pi**2 / 15 * h.T_gamma_mev**4
+    ratio = np.where(h.rho_N_mev4 > 1e-30 * rho_gamma, h.rho_N_mev4 / rho_gamma, np.nan)
+    if np.any(np.isfinite(ratio)):
+        ax.loglog(t, ratio, color="C3")
+    ax.set_ylabel(r"$\rho_N/\rho_\gamma$")
+    ax = axes[1, 0]
+    late = h.T_gamma_mev < 0.03  # N_eff is defined after e+e- annihilation
+    ax.semilogx(t[late], h.neff[late], color="C0", label="this point")
+    sigma = float(CompressedPlanck.embedded().sigmas[1])
+    mean = PLANCK2018_MEANS[1]
+    ax.axhspan(mean - 2 * sigma, mean + 2 * sigma, color="C2", alpha=0.2, label=r"Planck 2018, 2$\sigma$")
+    ax.axhline(3.044, color="0.5", lw=0.8, ls=":", label="SM 3.044")
+    ax.set_ylabel(r"$N_{\rm eff}$")
+    ax.set_xlabel("t [s]")
+    ax.legend(fontsize=8)
+    ax = axes[1, 1]
+    chosen = measurements(tuple(bbn_data or DEFAULT_BBN_DATA))
+    labels = []
+    for k, m in enumerate(chosen):
+        before = float(observed(result.bbn, m.quantity))
+        after = float(observed(result.final, m.quantity))
+        pulls = [(x - m.value) / m.sigma for x in (before, after)]
+        shown = [float(np.clip(p, -30, 30)) for p in pulls]
+        ax.plot([shown[0]], [k], "o", mfc="none", ms=10, color="C0", label="BBN" if k == 0 else None)
+        ax.plot([shown[1]], [k], "o", ms=5, color="C3", label="after photodisintegration" if k == 0 else None)
+        labels.append(f"{m.name}\n{after:.3g} vs {m.value:.3g}" + (" (upper)" if m.kind == "upper" else ""))
+    ax.axvspan(-2, 2, color="C2", alpha=0.2, label=r"observed $\pm 2\sigma$")
+    ax.set_yticks(range(len(chosen)), labels, fontsize=8)
+    ax.set_xlim(-31, 31)
+    ax.set_xlabel(r"$(X - X_{\rm obs})/\sigma_{\rm obs}$ (clipped at $\pm 30$)")
+    ax.legend(fontsize=8, loc="lower right")
+    delta = summary.get("delta_chi2", {})
+    verdict = "excluded" if summary.get("excluded") else "allowed"
+    parts = ", ".join(f"{k} {v:.3g}" for k, v in delta.items() if v is not None)
+    model = result.model
+    name = (
+        "Standard Model"
+        if model is None
+        else (
+            f"$M_N$ = {model.mass_mev:g} MeV, $\\mu_\\nu$ = {model.mu_muB:g} $\\mu_B$, {model.nature}, "
+            f"$\\nu_{{{model.flavour}}}$" + ("" if model.T_RH_mev is None else f", $T_{{RH}}$ = {model.T_RH_mev:g} MeV")
+        )
+    )
+    fig.suptitle(f"{name}: {verdict} at 95 % CL ($\\Delta\\chi^2$: {parts})", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

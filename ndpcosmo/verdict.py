@@ -68,6 +68,17 @@ def assess(
     Gaussian shipped with the package; plik_lite, ``cmb_full``, needs the files); ``precision``: the
     chain's settings (default the CLI's, ``Precision(bbn_errors="none")``). Bad input raises
     ``ValueError`` naming the parameter."""
+    return assess_with_result(model_or_params, data, planck_dir, theory_errors, precision)[0]
+
+
+def assess_with_result(
+    model_or_params: DipolePortal | dict[str, object],
+    data: str | tuple[str, ...] | list[str] | None = None,
+    planck_dir: str | os.PathLike | None = None,
+    theory_errors: str = "step3",
+    precision: Precision | None = None,
+):
+    """``assess``'s dict and the ``pipeline.Result`` at the combined profile's omega_b (for plots)."""
     from .likelihoods.combined import default_cosmology, parse_data
     from .pipeline import run
 
@@ -75,8 +86,9 @@ def assess(
     names = ",".join(parse_data(DEFAULT_DATA if data is None else data))
     judge = assessor(names, None if planck_dir is None else str(planck_dir), theory_errors)
     result = run(model, default_cosmology(), precision or Precision(bbn_errors="none"))
+    assessment = judge.assess(result)
     point = {"mass_mev": model.mass_mev, "mu_muB": model.mu_muB, "T_RH_mev": model.T_RH_mev}
-    return finite_or_none(point | judge.assess(result).summary())
+    return finite_or_none(point | assessment.summary()), assessment.result
 
 
 def finite_or_none(value: object) -> object:

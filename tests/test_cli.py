@@ -170,3 +170,12 @@ def test_plot_of_a_file_that_is_not_hdf5_is_a_named_error(tmp_path):
     proc = _run("plot", str(bogus))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "not an HDF5 file" in proc.stderr and str(bogus) in proc.stderr
+
+
+def test_run_plot_draws_the_point(tmp_path):
+    """`ndpcosmo run ... --plot FILE`: a PNG of the point's story next to the usual verdict."""
+    png = tmp_path / "point.png"
+    proc = _run("run", "--mass", "10", "--mu", "1e-13", "--plot", str(png), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["excluded"] is True
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000

@@ -271,6 +271,8 @@ class Assessment:
     data: tuple[str, ...]
     at_bound: dict[str, bool] = field(default_factory=dict)
     """By probe and 'total': the profile's minimum sits on an end of its omega_b range."""
+    result: object = field(default=None, repr=False, compare=False)
+    """The ``pipeline.Result`` at the combined profile's omega_b (what the observables describe)."""
 
     def summary(self) -> dict[str, object]:
         """The JSON of ``ndpcosmo run`` (stable keys)."""
@@ -347,14 +349,16 @@ class Assessor:
         likelihood)."""
         profiles, evaluations = self._profiles(result)
         delta = {k: profiles[k].chi2 - self.reference[k].chi2 for k in profiles}
+        best = evaluations.at(profiles["total"].omega_b)[1]
         return Assessment(
-            observables=observables(evaluations.at(profiles["total"].omega_b)[1]),
+            observables=observables(best),
             chi2=profiles["total"].terms,
             delta_chi2=delta,
             omega_b_best={k: p.omega_b for k, p in profiles.items()},
             excluded={k: bool(v > DELTA_CHI2_95) for k, v in delta.items()},
             data=self.likelihood.data,
             at_bound={k: p.at_bound for k, p in profiles.items()},
+            result=best,
         )
 
 
