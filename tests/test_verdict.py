@@ -35,6 +35,15 @@ FORMER_ERRORS = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore")
+def test_a_heavy_n_in_equilibrium_at_hand_off_is_the_standard_model():
+    """M = 7.5 GeV, 1.2e-10 mu_B (tau = 6e-11 s): at the 10 MeV hand-off its abundance has underflowed
+    (Y ~ 1e-323, no kinetic temperature) and it used to stop the history; it is the SM (Delta chi^2 0)."""
+    out = ndpcosmo.assess({"mass_mev": 7513.6, "mu_muB": 1.2218e-10, "flavour": "tau"}, data="bbn,cmb,firas")
+    assert out["eta_ratio"] == pytest.approx(1.0, abs=1e-9) and out["neff_cmb"] == pytest.approx(3.0436, abs=1e-3)
+    assert all(abs(v) < 1e-6 for v in out["delta_chi2"].values()) and out["excluded"] is False
+
+
 def _cli_run(*args: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "ndpcosmo.cli", "run", *args, "--planck-dir", PLANCK, "--json"]
     return subprocess.run(command, capture_output=True, text=True, timeout=600)

@@ -126,7 +126,10 @@ def _initial_occupation(abundance: Abundance, q: np.ndarray, W: np.ndarray, g_N:
     e0 = np.sqrt((q * hs.T_mev) ** 2 + M * M)
     # for M >> T_kin the occupations themselves underflow (e^-729): there the shape is Maxwell-Boltzmann
     # (to e^-30) and taken relative to its largest value
-    x = e0 / hs.T_kin_mev
+    # an abundance that underflowed (M >> T with N in equilibrium: Y ~ 1e-323) leaves no kinetic
+    # temperature: N is then coupled (kinetic equilibrium with the plasma)
+    T_kin = hs.T_kin_mev if math.isfinite(hs.T_kin_mev) and hs.T_kin_mev > 0.0 else hs.T_mev
+    x = e0 / T_kin
     shape = np.exp(x.min() - x) if x.min() > 30.0 else _fd(x)
     n_shape = g_N / (2 * np.pi**2) * hs.T_mev**3 * np.sum(W * q**2 * shape)
     return shape * (hs.n_N_mev3 / n_shape if n_shape > 0 else 0.0)
