@@ -46,6 +46,10 @@ CARRY_RANGE = math.log(2.0)
 """A re-anchoring within this of the run's ln w carries photodisintegration over as a ratio; farther (a
 diluted history whose BBN profile lies far from the run's eta, where the run's D/H may have underflowed)
 photodisintegration is rerun too."""
+CARRY_EFFECT = 0.05
+"""Photodisintegration is carried over as a ratio only where it changed no abundance by more than this
+(relative; 1e-4 absolute for Y_P): a strong destruction depends on eta (the decay photons per nucleus
+scale as 1/eta), so there it is rerun at the new anchor too."""
 RATIO_KEYS = ("D_H", "He3_H", "Li7_H")
 
 
@@ -171,8 +175,9 @@ class FastProfiler:
         it; when a profile's minimum lies more than ``anchor_tolerance`` (relative, in w) from its
         anchor, BBN is rerun there and that profile is redone around the new anchor, up to
         ``max_anchors`` times; a profile whose minimum lies within the tolerance of another anchor
-        takes that one (no rerun). Within a factor 2 of the run's w photodisintegration is not rerun: its
-        effect is carried over as the run's ratio of final to BBN abundances (additive for Y_P)."""
+        takes that one (no rerun). Where photodisintegration changed the abundances by < 5 % (CARRY_EFFECT)
+        and within a factor 2 of the run's w it is not rerun: its effect is carried over as the run's ratio
+        of final to BBN abundances (additive for Y_P)."""
         from .. import bbn
         from ..pipeline import with_cosmology
 
@@ -181,6 +186,9 @@ class FastProfiler:
         ratio = float(result.history.eta_ratio)
 
         final0, bbn0 = result.final, result.bbn
+        strong = abs(final0.Yp_bbn - bbn0.Yp_bbn) > 1e-4 or any(
+            not (abs(getattr(final0, k) - getattr(bbn0, k)) <= CARRY_EFFECT * getattr(bbn0, k)) for k in RATIO_KEYS
+        )
         precision = result.precision
         w0 = float(result.cosmology.omega_b) / ratio
         # every profile around each anchor (the first: the run's own); the profiles share the reruns
@@ -201,7 +209,7 @@ class FastProfiler:
                 if not near(w_best, anchor):
                     anchor = w_best
                     cosmology = dataclasses.replace(result.cosmology, omega_b=anchor * ratio)
-                    if abs(math.log(anchor / w0)) > CARRY_RANGE:  # BBN and photodisintegration rerun
+                    if strong or abs(math.log(anchor / w0)) > CARRY_RANGE:  # BBN and photodisintegration rerun
                         final = with_cosmology(result, cosmology).final
                         point = {k: float(getattr(final, k)) for k in KEYS}
                     else:  # BBN rerun, photodisintegration carried
