@@ -89,10 +89,12 @@ class CompressedPlanck:
     def sigmas(self) -> np.ndarray:
         return np.sqrt(np.diag(self.covariance))
 
-    def chi2(self, omega_b: float, neff: float, Yp_bbn: float) -> float:
-        """chi^2 of one point."""
-        d = np.array([omega_b, neff, Yp_bbn]) - self.means
-        return float(d @ np.linalg.solve(self.covariance, d))
+    def chi2(self, omega_b, neff, Yp_bbn):
+        """chi^2 of one point (floats give a float), or of many (arrays, broadcast together)."""
+        d = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (omega_b, neff, Yp_bbn))))
+        d = d - self.means.reshape((3,) + (1,) * (d.ndim - 1))
+        chi2 = np.einsum("i...,i...->...", d, np.linalg.solve(self.covariance, d.reshape(3, -1)).reshape(d.shape))
+        return float(chi2) if chi2.ndim == 0 else chi2
 
     def chi2_result(self, result) -> float:
         """chi^2 of a ``pipeline.Result``: today's omega_b, N_eff at recombination, the final Y_P^BBN."""

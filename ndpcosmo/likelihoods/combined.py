@@ -147,14 +147,18 @@ CMB_OMEGA_B_TERMS = ("planck_compressed", "plik_lite")
 """The terms that measure today's omega_b directly."""
 
 
+def measures_omega_b(likelihood: CombinedLikelihood, probes: tuple[str, ...]) -> bool:
+    """Whether a term of ``probes`` measures today's omega_b (the CMB's)."""
+    return any(t in CMB_OMEGA_B_TERMS and likelihood.probe_of(t) in probes for t in likelihood.terms())
+
+
 def profile_range(likelihood: CombinedLikelihood, result, probes: tuple[str, ...]) -> tuple[float, float]:
     """The omega_b range a profile of ``probes`` searches: OMEGA_B_RANGE if a term among them measures
     today's omega_b (the CMB); else (BBN, with or without FIRAS) eta_ratio * OMEGA_B_RANGE, i.e. the
     baryon-to-photon ratio *at BBN* over the same range as in the SM. BBN alone cannot tell a diluted
     eta from a lower omega_b: it is profiled in what it sees, and only a profile with the CMB carries
     the BBN-CMB eta mismatch."""
-    terms = likelihood.terms()
-    if any(t in CMB_OMEGA_B_TERMS and likelihood.probe_of(t) in probes for t in terms):
+    if measures_omega_b(likelihood, probes):
         return OMEGA_B_RANGE
     ratio = float(result.history.eta_ratio)
     return OMEGA_B_RANGE[0] * ratio, OMEGA_B_RANGE[1] * ratio

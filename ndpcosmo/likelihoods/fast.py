@@ -32,7 +32,7 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 
 from .bbn import nucleosynthesis_sources
-from .combined import CMB_OMEGA_B_TERMS, DELTA_CHI2_95, OMEGA_B_RANGE, CombinedLikelihood
+from .combined import DELTA_CHI2_95, OMEGA_B_RANGE, CombinedLikelihood, measures_omega_b
 
 SM_RANGE: tuple[float, float] = (1e-3, 1.0)
 """The baryon densities BBN sees (w = omega_b / eta_ratio) of the SM table: eta_ratio down to 0.022 keeps
@@ -136,10 +136,6 @@ class FastProfiler:
         kinds["total"] = probes
         return kinds
 
-    def _on_cmb_grid(self, probes: tuple[str, ...]) -> bool:
-        like = self.likelihood
-        return any(t in CMB_OMEGA_B_TERMS and like.probe_of(t) in probes for t in like.terms())
-
     def _profiles(
         self, point: dict[str, float], w0: float, ratio: float, neff_cmb: float, firas: float
     ) -> dict[str, tuple[float, float, bool]]:
@@ -147,7 +143,7 @@ class FastProfiler:
         like = self.likelihood
         out = {}
         for name, probes in self._profile_kinds().items():
-            cmb_grid = self._on_cmb_grid(probes)
+            cmb_grid = measures_omega_b(like, probes)
             omega_b = self.fine if cmb_grid else self.fine * ratio
             w = omega_b / ratio
             shifted = self._shifted(point, w0, w)
@@ -156,9 +152,7 @@ class FastProfiler:
                 for term in like.bbn.chi2_terms(shifted).values():
                     chi2 = chi2 + term
             if like.planck is not None and "cmb" in probes:
-                theory = np.stack([omega_b, np.full_like(omega_b, neff_cmb), shifted.Yp_bbn])
-                d = theory - like.planck.means[:, None]
-                chi2 = chi2 + np.einsum("in,ij,jn->n", d, np.linalg.inv(like.planck.covariance), d)
+                chi2 = chi2 + like.planck.chi2(omega_b, neff_cmb, shifted.Yp_bbn)
             if like.firas is not None and "cmb" in probes:
                 chi2 = chi2 + firas
             value, best, edge = _minimum(omega_b, chi2)
