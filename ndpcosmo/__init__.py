@@ -5,9 +5,10 @@ Public API: ``assess`` (the verdict of a point in one call), ``run``, ``DipolePo
 ``Precision``, ``Result``, ``loglike``.
 """
 
-from ._numba_cache import use_user_cache_dir
+from ._numba_cache import announce_compilations, use_user_cache_dir
 
 use_user_cache_dir()  # before any kernel module is imported: numba's caches never go beside the sources
+announce_compilations()
 
 from .interfaces.plain import loglike  # noqa: E402
 from .model import Cosmology, DipolePortal, Precision  # noqa: E402

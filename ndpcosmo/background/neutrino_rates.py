@@ -167,4 +167,4 @@ def mass_factor_tables() -> dict[str, np.ndarray]:
     seconds) and cached on disk.
     """
     fp = fingerprint([Path(__file__)], ("mass-factors", Z_GRID.size))
-    return cached_arrays("nu-e-mass-factors", fp, _compute_mass_factor_tables)
+    return cached_arrays("nu-e-mass-factors", fp, _compute_mass_factor_tables, "the nu-e mass-factor table")

@@ -873,7 +873,12 @@ def weak_rates(tau_n_s: float, corrections: Corrections = Corrections.ALL, grid:
         raise ValueError(f"corrections must be a Corrections flag, got {corrections!r}")
     grid = grid or WeakGrid()
     name = f"weak-rates-{int(corrections.value)}"
-    data = cached_arrays(name, _table_fingerprint(corrections, grid), lambda: _compute_table(corrections, grid))
+    data = cached_arrays(
+        name,
+        _table_fingerprint(corrections, grid),
+        lambda: _compute_table(corrections, grid),
+        "the n <-> p weak-rate table (about 10 s)",
+    )
     u, r = data["ln_T_mev"], data["r"]
     return WeakRates(
         tau_n_s=float(tau_n_s),

@@ -89,7 +89,10 @@ def standard_model_response(tau_n_s: float) -> dict[str, np.ndarray]:
         return out
 
     return cache.cached_arrays(
-        "bbn-sm-response", cache.fingerprint(nucleosynthesis_sources(), ("v1", tau_n_s)), compute
+        "bbn-sm-response",
+        cache.fingerprint(nucleosynthesis_sources(), ("v1", tau_n_s)),
+        compute,
+        "the SM BBN response to the rates and tau_n (a few seconds)",
     )
 
 

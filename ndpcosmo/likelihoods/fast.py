@@ -83,7 +83,7 @@ def sm_curves(tau_n_s: float) -> dict[str, np.ndarray]:
 
     sources = nucleosynthesis_sources(Path(__file__))
     key = cache.fingerprint(sources, ("v2", tau_n_s, SM_RANGE, SM_NODES))
-    return cache.cached_arrays("bbn-sm-omega-b", key, compute)
+    return cache.cached_arrays("bbn-sm-omega-b", key, compute, "the SM abundances against omega_b (a few seconds)")
 
 
 @dataclass(frozen=True)

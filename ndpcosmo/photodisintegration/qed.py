@@ -242,8 +242,7 @@ def pair_creation_kernel(E_mev: np.ndarray, E_photon_mev: float, eps_mev: np.nda
     return np.where(ok, math.pi * ALPHA**2 * m2 / (4.0 * Ep**3) * G, 0.0)
 
 
-@functools.lru_cache(maxsize=1)
-def _pair_rate_scaling():
+def _pair_rate_table() -> dict[str, np.ndarray]:
     """ln H on a grid in ln kappa, kappa = E T / m^2: the pair-creation rate on a Planck gas scales
     exactly as Gamma = (T m^4 / E^2) H(kappa) (substitute s = 4 m^2 y in ``pair_creation``)."""
     ln_kappa = np.linspace(math.log(1e-3), math.log(1e4), 2801)
@@ -251,7 +250,20 @@ def _pair_rate_scaling():
     H = np.array([pair_creation(math.exp(k) * M_E**2 / T, T, np.array([0.5]), n_s=400)[0] for k in ln_kappa])
     H *= (np.exp(ln_kappa) * M_E**2 / T) ** 2 / (T * M_E**4)
     keep = H > 1e-300
-    return ln_kappa[keep][0], CubicSpline(ln_kappa[keep], np.log(H[keep]))
+    return {"ln_kappa": ln_kappa[keep], "ln_H": np.log(H[keep])}
+
+
+@functools.lru_cache(maxsize=1)
+def _pair_rate_scaling():
+    """(ln kappa_min, spline of ln H) from ``_pair_rate_table`` (cached on disk: 0.5 s to compute)."""
+    from pathlib import Path
+
+    from ndpcosmo.cache import cached_arrays, fingerprint
+
+    here = Path(__file__).resolve().parent
+    fp = fingerprint([here / "qed.py", here / "_kernels.py", here.parent / "constants.py"], "pair-rate-v1")
+    data = cached_arrays("pair-rate-scaling", fp, _pair_rate_table, "the pair-creation rate scaling (0.5 s)")
+    return float(data["ln_kappa"][0]), CubicSpline(data["ln_kappa"], data["ln_H"])
 
 
 def pair_creation_rate(E_mev: np.ndarray, T_mev: float) -> np.ndarray:

@@ -276,5 +276,7 @@ def response_table(grid: ResponseGrid = ResponseGrid()) -> ResponseTable:
     sources = [here / name for name in ("cascade.py", "qed.py", "_kernels.py", "reactions.py", "fits.py")]
     sources += sorted((here / "data").glob("*.txt"))
     fp = fingerprint(sources, (grid, TABLE_FORMAT))
-    data = cached_arrays("pdi-response", fp, lambda: _compute(grid))
+    data = cached_arrays(
+        "pdi-response", fp, lambda: _compute(grid), "the photodisintegration response table (2-4 min on 2 cores)"
+    )
     return ResponseTable(grid, data["T"], data["E"], data["c"], float(data["renormalisation"]))

@@ -180,7 +180,7 @@ def _rate_table_cached(key: tuple[int, int, int]) -> RateTable:
         table = compute_rate_table(precision)
         return {"T_mev": table.T_mev, "M_mev": table.M_mev, "ln_gamma_reduced": table.ln_gamma_reduced}
 
-    data = cached_arrays("rates", fp, compute)
+    data = cached_arrays("rates", fp, compute, "the N production-rate table (about 10 s)")
     return RateTable(data["T_mev"], data["M_mev"], data["ln_gamma_reduced"], fp)
 
 
