@@ -5,7 +5,7 @@ a read-only install would then recompile on every start. Unless the user set NUM
 points numba's cache at ``<cache_dir()>/numba`` (``cache.cache_dir``: $NDPCOSMO_CACHE_DIR, else the XDG
 user cache). This must run before a kernel module is imported (numba fixes a function's cache location
 when it is decorated): ``ndpcosmo/__init__.py`` calls it first. It also announces on stderr each
-kernel that numba compiles (a cache miss: the first run on a machine, ~45 s in all on 2 cores), so a
+kernel that numba compiles (a cache miss: the first run on a machine, ~30 s on 2 cores), so a
 first run does not look hung.
 """
 
@@ -46,7 +46,7 @@ class _CompileAnnouncer(event.Listener):
 
                     print(
                         "ndpcosmo: first use on this machine: compiling the numba kernels "
-                        f"(~45 s in all on 2 cores, once; cached in {config.CACHE_DIR})",
+                        f"(about half a minute on 2 cores, once; cached in {config.CACHE_DIR})",
                         file=sys.stderr,
                         flush=True,
                     )

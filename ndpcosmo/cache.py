@@ -13,7 +13,7 @@ those over ``SHIP_EXACT_BYTES``, non-negative arrays stored as float32 logarithm
 <= 6e-8 |ln x|, zeros kept exactly; the photodisintegration response: <= 1e-5). Environment:
 NDPCOSMO_SHIPPED_TABLES=ignore skips the shipped tables (to rebuild them); NDPCOSMO_BUILD_TABLES=never
 makes a missing table an error instead of a build (clusters, and the test that the shipped tables
-are current).
+are current); NDPCOSMO_TABLE_LOG=FILE appends the name of every table looked up (``tools/ship_tables.py``).
 """
 
 from __future__ import annotations
@@ -64,6 +64,10 @@ def cached_arrays(
     """Load the arrays ``name``/``fp`` from the user cache or the shipped tables, or compute and store
     them (announced on stderr: ``what`` says what is built and roughly how long it takes)."""
     path = cache_dir() / f"{name}-{fp}.npz"
+    log = os.environ.get("NDPCOSMO_TABLE_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write(f"{name}-{fp}\n")
     if path.exists():
         try:
             with np.load(path) as data:
@@ -73,6 +77,7 @@ def cached_arrays(
     if os.environ.get("NDPCOSMO_SHIPPED_TABLES", "").lower() != "ignore":
         shipped = load_shipped(name, fp)
         if shipped is not None:
+            _store(path, shipped)  # decoded once: later runs read plain arrays
             return shipped
     if os.environ.get("NDPCOSMO_BUILD_TABLES", "").lower() == "never":
         raise MissingTableError(f"table {name}-{fp} is neither cached nor shipped (NDPCOSMO_BUILD_TABLES=never)")
@@ -80,6 +85,12 @@ def cached_arrays(
     start = time.perf_counter()
     arrays = compute()
     print(f"ndpcosmo: built {name} in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+    _store(path, arrays)
+    return arrays
+
+
+def _store(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` to ``path`` atomically (an unwritable cache only costs time)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as tmp:
@@ -87,7 +98,6 @@ def cached_arrays(
         os.replace(tmp.name, path)
     except OSError:
         pass
-    return arrays
 
 
 _LOG32 = "@log32"

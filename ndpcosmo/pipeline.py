@@ -12,7 +12,7 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
-from . import background, bbn, cmb, distortions, photodisintegration, production
+from . import _precompile, background, bbn, cmb, distortions, photodisintegration, production
 from . import constants as c
 from .errors import SolverError
 from .model import Cosmology, DipolePortal, Precision
@@ -53,6 +53,7 @@ def run(model: DipolePortal | None, cosmology: Cosmology | None = None, precisio
 
     cosmology = cosmology or Cosmology()
     precision = precision or Precision()
+    _precompile.start()  # a first run on a machine: BBN's kernels compile in a helper meanwhile
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     abundance = production.solve(model, precision) if model is not None else None
@@ -83,6 +84,7 @@ def _with_cmb_inputs(result: Result) -> Result:
 
 def _nucleosynthesis(model, history, cosmology: Cosmology, precision: Precision, timings: dict[str, float]):
     """BBN on the history, then photodisintegration by N's decay photons (if on and there is an N)."""
+    _precompile.wait()
     t0 = time.perf_counter()
     abundances = bbn.solve(
         history,

@@ -1,15 +1,15 @@
 """Rebuild the precomputed tables shipped inside the package (``ndpcosmo/data/tables``).
 
-    python tools/ship_tables.py [--check]
+    python tools/ship_tables.py [--all] [--check]
 
 Runs the default workloads (``WORKLOAD``: the verdict of points with and without photodisintegration,
-BBN alone, the chain with the default precision) in a subprocess on an empty table cache with the
-shipped tables ignored, so every model-independent table they need is computed from the current
-sources; then writes each as a shipped table (``cache.write_shipped``) and removes shipped tables the
-workloads no longer use. numba's compiled kernels are reused from the user cache. Takes ~5 minutes
-on 2 cores (the photodisintegration response table is most of it). Run it when
-``tests/test_shipped_tables.py`` says the shipped tables are stale (a source they depend on changed).
-``--check`` only runs the workloads with NDPCOSMO_BUILD_TABLES=never against the shipped tables.
+BBN alone, the chain with the default precision) in a subprocess on an empty table cache, so every
+model-independent table they need that is not shipped for the current sources is computed; writes
+each as a shipped table (``cache.write_shipped``) and removes the shipped tables the workloads no
+longer look up (NDPCOSMO_TABLE_LOG). ``--all`` rebuilds every table (the shipped ones ignored; ~5
+minutes on 2 cores, the photodisintegration response most of it). numba's compiled kernels are reused
+from the user cache. Run it when ``tests/test_shipped_tables.py`` says the shipped tables are stale (a
+source they depend on changed). ``--check`` only runs the workloads with NDPCOSMO_BUILD_TABLES=never.
 """
 
 from __future__ import annotations
@@ -50,10 +50,16 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check that nothing needs building")
+    parser.add_argument("--all", action="store_true", help="rebuild every table (ignore the shipped ones)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        cache = Path(tmp)
-        extra = {"NDPCOSMO_BUILD_TABLES": "never"} if args.check else {"NDPCOSMO_SHIPPED_TABLES": "ignore"}
+        cache = Path(tmp) / "cache"
+        log = Path(tmp) / "tables.log"
+        extra = {"NDPCOSMO_TABLE_LOG": str(log)}
+        if args.check:
+            extra["NDPCOSMO_BUILD_TABLES"] = "never"
+        elif args.all:
+            extra["NDPCOSMO_SHIPPED_TABLES"] = "ignore"
         done = subprocess.run([sys.executable, "-c", WORKLOAD], env=workload_env(cache, **extra), check=False)
         if done.returncode != 0:
             print("workload failed", file=sys.stderr)
@@ -68,7 +74,7 @@ def main() -> int:
         for path in built:
             with np.load(path) as data:
                 write_shipped(SHIPPED_DIR / path.name, {k: data[k] for k in data.files})
-        names = {p.name for p in built}
+        names = {line.strip() + ".npz" for line in log.read_text().splitlines() if line.strip()}
         for old in SHIPPED_DIR.glob("*.npz"):
             if old.name not in names:
                 old.unlink()

@@ -336,8 +336,10 @@ class Assessor:
 
         cosmology = cosmology or default_cosmology()
         precision = precision or Precision(bbn_errors="none")
-        profiler = FastProfiler.create(likelihood, cosmology) if fast and likelihood.plik is None else None
         sm = run(None, cosmology, precision)
+        same = precision == Precision(bbn_errors="none")
+        use_fast = fast and likelihood.plik is None
+        profiler = FastProfiler.create(likelihood, cosmology, sm if same else None) if use_fast else None
         draft = cls(likelihood, {}, profiler)
         return replace(draft, reference=draft._profiles(sm)[0])
 

@@ -98,9 +98,10 @@ class FastProfiler:
     fine: np.ndarray = dataclasses.field(default_factory=lambda: np.geomspace(*OMEGA_B_RANGE, FINE_NODES))
 
     @classmethod
-    def create(cls, likelihood: CombinedLikelihood, cosmology=None) -> FastProfiler:
+    def create(cls, likelihood: CombinedLikelihood, cosmology=None, sm=None) -> FastProfiler:
         """Tabulate the SM's omega_b dependence and profile the SM itself (the reference); ``cosmology``
-        as the scan's points use (default: ``combined.default_cosmology()``)."""
+        as the scan's points use (default: ``combined.default_cosmology()``); ``sm``: the SM's
+        ``pipeline.Result`` for it with ``bbn_errors='none'``, if already run."""
         from ..model import Precision
         from ..pipeline import run
         from .combined import default_cosmology
@@ -112,7 +113,7 @@ class FastProfiler:
         x = np.log(curves["omega_b"])
         splines = {k: CubicSpline(x, np.log(curves[k]) if k in RATIO_KEYS else curves[k]) for k in KEYS}
         draft = cls(likelihood, splines, {})
-        reference = draft.assess(run(None, cosmology, Precision(bbn_errors="none")))["chi2"]
+        reference = draft.assess(sm or run(None, cosmology, Precision(bbn_errors="none")))["chi2"]
         return dataclasses.replace(draft, reference=reference)
 
     def _sm(self, w: np.ndarray | float) -> dict[str, np.ndarray]:
