@@ -14,29 +14,34 @@ from __future__ import annotations
 import os
 import sys
 
-from numba.core import event
-
 
 def use_user_cache_dir() -> str:
-    """Set numba's cache directory (unless NUMBA_CACHE_DIR is set) and return the one in force."""
-    from numba.core import config
-
+    """Point numba's cache at the user cache directory (unless NUMBA_CACHE_DIR is set) and return the
+    directory in force. Before numba is imported this only sets NUMBA_CACHE_DIR, which numba reads on
+    import (so ``import ndpcosmo`` does not import numba); after, numba's config directly."""
     from .cache import cache_dir
 
-    if not os.environ.get("NUMBA_CACHE_DIR"):
-        config.CACHE_DIR = str(cache_dir() / "numba")
-    return config.CACHE_DIR
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return os.environ["NUMBA_CACHE_DIR"]
+    target = str(cache_dir() / "numba")
+    if "numba" in sys.modules:
+        from numba.core import config
+
+        config.CACHE_DIR = target
+    else:
+        os.environ["NUMBA_CACHE_DIR"] = target
+    return target
 
 
-class _CompileAnnouncer(event.Listener):
-    """One line on stderr when numba starts compiling an ndpcosmo kernel (not for the functions it
-    compiles inside it)."""
+class _CompileAnnouncer:
+    """A numba event listener (``numba.core.event.Listener``'s two methods): one line on stderr when
+    numba starts compiling an ndpcosmo kernel (not for the functions it compiles inside it)."""
 
     def __init__(self) -> None:
         self.depth = 0
         self.announced = False
 
-    def on_start(self, ev: event.Event) -> None:
+    def on_start(self, ev) -> None:
         if self.depth == 0:
             func = getattr(ev.data.get("dispatcher"), "py_func", None)
             module = getattr(func, "__module__", "") or ""
@@ -55,17 +60,20 @@ class _CompileAnnouncer(event.Listener):
                 print(f"ndpcosmo:   compiling {name}", file=sys.stderr, flush=True)
         self.depth += 1
 
-    def on_end(self, ev: event.Event) -> None:
+    def on_end(self, ev) -> None:
         self.depth = max(self.depth - 1, 0)
 
 
-_ANNOUNCER = _CompileAnnouncer()
+_LISTENER: list = []
 
 
 def announce_compilations() -> None:
-    """Register the announcer with numba (idempotent)."""
-    try:
-        event.unregister("numba:compile", _ANNOUNCER)
-    except ValueError:
-        pass
-    event.register("numba:compile", _ANNOUNCER)
+    """Register the announcer with numba, once per process (each package with kernels calls this in its
+    ``__init__``, so numba is imported only where kernels are)."""
+    if _LISTENER:
+        return
+    from numba.core import event
+
+    listener = type("CompileAnnouncer", (_CompileAnnouncer, event.Listener), {})()
+    event.register("numba:compile", listener)
+    _LISTENER.append(listener)

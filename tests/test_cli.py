@@ -164,6 +164,25 @@ def test_every_help_screen_and_the_version():
         assert f"usage: ndpcosmo {name}" in proc.stdout, name
 
 
+def test_import_and_help_are_light():
+    """``import ndpcosmo`` and the CLI's help import neither scipy nor numba (the public names load on
+    first use), and numba's cache directory is set before numba is imported."""
+    code = (
+        "import sys, os\n"
+        "import ndpcosmo, ndpcosmo.cli\n"
+        "heavy = sorted(m for m in ('scipy', 'numba', 'matplotlib', 'h5py') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "assert {'assess', 'run', 'DipolePortal'} <= set(dir(ndpcosmo))\n"
+        "assert callable(ndpcosmo.assess) and ndpcosmo.DipolePortal(1.0, 1e-11).mass_mev == 1.0\n"
+        "from numba.core import config\n"
+        "from ndpcosmo.cache import cache_dir\n"
+        "assert config.CACHE_DIR == str(cache_dir() / 'numba') or os.environ.get('NUMBA_CACHE_DIR'), config.CACHE_DIR\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
 def test_plot_of_a_file_that_is_not_hdf5_is_a_named_error(tmp_path):
     bogus = tmp_path / "chain.h5"
     bogus.write_text("not a chain\n")

@@ -6,6 +6,10 @@ decays, inverse decays and scatterings, from the hand-off of the abundance stage
 and returns a ``ThermalHistory``. ``solve(None, None)`` is the Standard Model.
 """
 
-from .solver import ThermalHistory, solve
+from ndpcosmo._numba_cache import announce_compilations
+
+announce_compilations()  # before the kernels: a first run says what numba compiles
+
+from .solver import ThermalHistory, solve  # noqa: E402
 
 __all__ = ["ThermalHistory", "solve"]
