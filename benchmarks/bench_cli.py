@@ -4,9 +4,10 @@
 
 Warm (default): each command ``--repeat`` times (median, min), after one untimed call that fills the
 caches: `python -c "import numpy"`, `import ndpcosmo`, the floor of any numba program (numpy, numba and
-one cached kernel call), the floor of ours (that plus the scipy modules the chain uses) and
-`ndpcosmo run --mass 1 --mu 1e-11`. ``--cold``: the first `ndpcosmo run` with empty table and numba
-caches (NDPCOSMO_CACHE_DIR and NUMBA_CACHE_DIR in a temporary directory; the shipped tables are used).
+one cached kernel call), the floor of ours (that plus the scipy modules the chain uses),
+`ndpcosmo --version`, `ndpcosmo run --mass 1 --mu 1e-11` alone and with an `ndpcosmo serve` running.
+``--cold``: the first `ndpcosmo run` with empty table and numba caches (NDPCOSMO_CACHE_DIR and
+NUMBA_CACHE_DIR in a temporary directory; the shipped tables are used).
 ``--bare``: a new virtual environment, `pip install .` (pip's download cache as it is on this machine)
 and the first `ndpcosmo run` in it with empty caches: the newcomer's first answer.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -59,6 +61,7 @@ def warm(repeat: int) -> None:
             'python -c "import ndpcosmo"': [sys.executable, "-c", "import ndpcosmo"],
             "numpy + numba + one cached kernel": [sys.executable, str(floor_dir / "numba_floor.py")],
             "  + scipy.integrate/interpolate/special/optimize": [sys.executable, str(floor_dir / "our_floor.py")],
+            "ndpcosmo --version": [*ndpcosmo_command(), "--version"],
             "ndpcosmo " + " ".join(RUN): [*ndpcosmo_command(), *RUN],
         }
         env = dict(os.environ, NUMBA_CACHE_DIR=str(floor_dir / "numba"))
@@ -68,6 +71,18 @@ def warm(repeat: int) -> None:
             timed(cmd, use_env)
             times = [timed(cmd, use_env) for _ in range(repeat)]
             print(f"  {statistics.median(times):6.2f} {min(times):6.2f}   {label}")
+        server = subprocess.Popen([*ndpcosmo_command(), "serve", "--idle", "5"], stderr=subprocess.PIPE, text=True)
+        try:
+            while "serving on" not in (line := server.stderr.readline()):
+                if not line:
+                    raise RuntimeError("ndpcosmo serve did not start")
+            cmd = [*ndpcosmo_command(), *RUN]
+            timed(cmd)
+            times = [timed(cmd) for _ in range(repeat)]
+            print(f"  {statistics.median(times):6.2f} {min(times):6.2f}   ndpcosmo {' '.join(RUN)} with ndpcosmo serve")
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=60)
 
 
 def cold() -> None:

@@ -63,6 +63,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "--theory-errors", choices=("step3", "reference", "none"), default="step3", help="BBN theory errors"
     )
     rn.add_argument("--json", action="store_true", help="print a JSON object")
+    sv = sub.add_parser(
+        "serve",
+        help="a warm process that answers 'ndpcosmo run' in a fraction of a second (Unix; run it in the background)",
+    )
+    sv.add_argument("--idle", type=float, default=30.0, metavar="MIN", help="exit after MIN minutes without a client")
     mc = sub.add_parser("mcmc", help="emcee MCMC from a YAML config (resumes an interrupted chain)")
     mc.add_argument("config", metavar="CONFIG.yaml", help="the run (see chains/ for examples)")
     mc.add_argument("--steps", type=int, default=None, help="total steps (overrides the config)")
@@ -378,10 +383,25 @@ def _plot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.idle)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``ndpcosmo`` console script."""
+    """Entry point of the ``ndpcosmo`` console script (``run`` is answered by an ``ndpcosmo serve``
+    process when one runs: ``serve.forward``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = _build_parser().parse_args(argv)
+    if args.command == "run":
+        from .serve import forward
+
+        code = forward(argv)
+        if code is not None:
+            return code
     commands = {
+        "serve": _serve,
         "run": _run,
         "mcmc": _mcmc,
         "plot": _plot,

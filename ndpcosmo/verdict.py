@@ -84,6 +84,8 @@ def assess_with_result(
 
     model = model_from(model_or_params)
     names = ",".join(parse_data(DEFAULT_DATA if data is None else data))
+    # the environment's choice is part of the cached assessor's key (it may change between calls)
+    planck_dir = planck_dir if planck_dir is not None else (os.environ.get("NDPCOSMO_PLANCK_DIR") or None)
     judge = assessor(names, None if planck_dir is None else str(planck_dir), theory_errors)
     result = run(model, default_cosmology(), precision or Precision(bbn_errors="none"))
     assessment = judge.assess(result)
