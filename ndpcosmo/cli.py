@@ -63,6 +63,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--theory-errors", choices=("step3", "reference", "none"), default="step3", help="BBN theory errors"
     )
     rn.add_argument("--json", action="store_true", help="print a JSON object")
+    dt = sub.add_parser("data", help="list every data set (name, quantity, value, sigma, kind, source, year, default)")
+    dt.add_argument("--json", action="store_true", help="print a JSON list")
     sv = sub.add_parser(
         "serve",
         help="a warm process that answers 'ndpcosmo run' in a fraction of a second (Unix; run it in the background)",
@@ -383,6 +385,31 @@ def _plot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data(args: argparse.Namespace) -> int:
+    from .likelihoods.data import catalogue
+
+    rows = catalogue()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'name':<18} {'probe':<6} {'quantity':<22} {'value':<28} {'sigma':<28} {'year':<5} default")
+    for row in rows:
+        value, sigma = (_short(row[k]) for k in ("value", "sigma"))
+        default = "yes" if row["default"] else ""
+        quantity = str(row["quantity"])[:22]
+        print(f"{row['name']:<18} {row['probe']:<6} {quantity:<22} {value:<28} {sigma:<28} {row['year']:<5} {default}")
+    print("sources: ndpcosmo data --json; choose with --data (probes bbn, cmb, cmb_full, firas and/or these names)")
+    return 0
+
+
+def _short(x: object) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, list):
+        return ", ".join(f"{v:.6g}" for v in x)
+    return f"{x:.6g}"
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -401,6 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if code is not None:
             return code
     commands = {
+        "data": _data,
         "serve": _serve,
         "run": _run,
         "mcmc": _mcmc,

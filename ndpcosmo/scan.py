@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from .likelihoods.combined import parse_data
+from .likelihoods.data import resolve
 from .model import FLAVOURS, MASS_RANGE_MEV, MU_RANGE_MUB, NATURES, T_RH_RANGE_MEV
 
 COLUMNS: tuple[str, ...] = (
@@ -246,8 +247,9 @@ def compute_chunk(task: ChunkTask) -> tuple[int, list[dict[str, object]]]:
     from .pipeline import run
 
     warnings.simplefilter("ignore")
-    profiler = FastProfiler.create(CombinedLikelihood.create(task.data, planck_dir=task.planck_dir))
-    cosmology, precision = default_cosmology(), Precision(**{**task.precision, "bbn_errors": "none"})
+    likelihood = CombinedLikelihood.create(task.data, planck_dir=task.planck_dir)
+    profiler = FastProfiler.create(likelihood)
+    cosmology, precision = default_cosmology(likelihood), Precision(**{**task.precision, "bbn_errors": "none"})
     rows = []
     for mass, mu, trh in task.points:
         row: dict[str, object] = {"mass_mev": mass, "mu_muB": mu, "T_RH_mev": trh}
@@ -396,7 +398,8 @@ def _merge(config: ScanConfig, n_chunks: int) -> tuple[Path, int]:
     failed = sum(1 for line in lines if ",failed: " in line or '"failed: ' in line)
     header = [
         f"# ndpcosmo {__version__} bound table: Delta chi^2 against the Standard Model, omega_b profiled",
-        f"# data: {','.join(config.data)} (likelihoods.combined; BBN data sets and theory errors: defaults)",
+        f"# data: {','.join(config.data)} = {','.join(resolve(config.data).resolved)} (likelihoods.data; "
+        "theory errors: step3)",
         f"# precision: ndpcosmo defaults{''.join(f', {k} = {v}' for k, v in sorted(config.precision.items()))}, "
         "bbn_errors = none (Step 3 SM theory errors in the likelihood); omega_b profile: likelihoods.fast",
         f"# model: nature = {config.nature}, flavour = {config.flavour}; tau_n = 878.4 s (its prior folded)",

@@ -87,7 +87,7 @@ def assess_with_result(
     # the environment's choice is part of the cached assessor's key (it may change between calls)
     planck_dir = planck_dir if planck_dir is not None else (os.environ.get("NDPCOSMO_PLANCK_DIR") or None)
     judge = assessor(names, None if planck_dir is None else str(planck_dir), theory_errors)
-    result = run(model, default_cosmology(), precision or Precision(bbn_errors="none"))
+    result = run(model, default_cosmology(judge.likelihood), precision or Precision(bbn_errors="none"))
     assessment = judge.assess(result)
     point = {"mass_mev": model.mass_mev, "mu_muB": model.mu_muB, "T_RH_mev": model.T_RH_mev}
     return finite_or_none(point | assessment.summary()), assessment.result

@@ -109,7 +109,7 @@ def test_destroyed_deuterium_gives_a_finite_chi2(D_H):
 
 def test_data_names():
     assert parse_data("bbn, cmb") == ("bbn", "cmb")
-    with pytest.raises(ValueError, match="choose from"):
+    with pytest.raises(ValueError, match="unknown"):
         parse_data("bbn,planck")
     with pytest.raises(ValueError, match="choose one"):
         parse_data(["cmb", "cmb_full"])

@@ -78,6 +78,17 @@ class CompressedPlanck:
         return cls(table[0].copy(), table[1:].copy(), str(EMBEDDED))
 
     @classmethod
+    def named(cls, name: str) -> CompressedPlanck:
+        """A compressed CMB Gaussian of ``data.CMB_GAUSSIANS`` by name (the shipped file)."""
+        from .data import CMB_GAUSSIANS, DATA_DIR
+
+        if name not in CMB_GAUSSIANS:
+            raise ValueError(f"unknown CMB data set {name!r}; known: {sorted(CMB_GAUSSIANS)}")
+        gaussian = CMB_GAUSSIANS[name]
+        means, covariance = gaussian.means_and_covariance()
+        return cls(means, covariance, str(DATA_DIR / gaussian.file))
+
+    @classmethod
     def load(cls, directory: str | os.PathLike | None = None) -> CompressedPlanck:
         """From the chain covariance file where a Planck directory is given (``directory`` or
         $NDPCOSMO_PLANCK_DIR), else the shipped copy."""

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import SolverError
 from .bbn import BBNLikelihood
 from .cmb import CompressedPlanck, Firas, PlikLite
+from .data import DEFAULT_CMB_DATA, TAU_N_PRIORS, DataChoice, resolve
 
 DATA_NAMES = ("bbn", "cmb", "cmb_full", "firas")
 DEFAULT_DATA: tuple[str, ...] = ("bbn", "cmb", "firas")
@@ -50,14 +51,13 @@ PLANCK2018_LCDM: dict[str, float] = {
 
 
 def parse_data(data: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """Data names from 'bbn,cmb' or a sequence; an error names unknown or clashing ones."""
+    """Data names from 'bbn,cmb' or a sequence: probes (DATA_NAMES, each with its default data sets)
+    and/or data-set names (``data.resolve``; ``ndpcosmo data`` lists them); an error names unknown or
+    clashing ones."""
     names = tuple(n.strip() for n in (data.split(",") if isinstance(data, str) else data) if n.strip())
-    unknown = [n for n in names if n not in DATA_NAMES]
-    if unknown or not names:
-        raise ValueError(f"data = {data!r}: choose from {DATA_NAMES} (comma-separated)")
-    if "cmb" in names and "cmb_full" in names:
-        raise ValueError("data: 'cmb' (compressed) and 'cmb_full' (plik_lite) measure the same thing: choose one")
-    return tuple(dict.fromkeys(names))
+    names = tuple(dict.fromkeys(names))
+    resolve(names)
+    return names
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ class CombinedLikelihood:
     plik: PlikLite | None = None
     firas: Firas | None = None
     class_settings: dict[str, float] = field(default_factory=lambda: dict(PLANCK2018_LCDM))
+    choice: DataChoice | None = None
+    """What the data names selected (``data.resolve``)."""
 
     @classmethod
     def create(
@@ -80,20 +82,43 @@ class CombinedLikelihood:
         theory_errors: str = "step3",
         fold_tau_n: bool = True,
     ) -> CombinedLikelihood:
-        """Load what the data names need: the compressed Planck Gaussian from ``planck_dir`` or
-        $NDPCOSMO_PLANCK_DIR if given, else the shipped copy; plik_lite from that directory only."""
+        """Load what the data names need (``data.resolve``): the compressed Planck 2018 Gaussian from
+        ``planck_dir`` or $NDPCOSMO_PLANCK_DIR if given, else the shipped copy (other CMB Gaussians: the
+        shipped copy); plik_lite from that directory only; ``bbn_data`` overrides the BBN measurements."""
         names = parse_data(data)
+        choice = resolve(names)
+        prior = TAU_N_PRIORS[choice.tau_n]
         kwargs: dict[str, object] = {}
-        if "bbn" in names:
-            extra = {} if bbn_data is None else {"data": bbn_data}
-            kwargs["bbn"] = BBNLikelihood.create(theory_errors=theory_errors, fold_tau_n=fold_tau_n, **extra)
-        if "cmb" in names:
+        if choice.bbn is not None:
+            kwargs["bbn"] = BBNLikelihood.create(
+                data=bbn_data if bbn_data is not None else choice.bbn,
+                theory_errors=theory_errors,
+                fold_tau_n=fold_tau_n,
+                tau_n_prior_s=(prior.value, prior.sigma),
+            )
+        if choice.cmb == DEFAULT_CMB_DATA:
             kwargs["planck"] = CompressedPlanck.load(planck_dir)
-        if "cmb_full" in names:
+        elif choice.cmb is not None:
+            kwargs["planck"] = CompressedPlanck.named(choice.cmb)
+        if choice.cmb_full:
             kwargs["plik"] = PlikLite.from_files(planck_dir, low_ell=True)
-        if "firas" in names:
+        if choice.firas:
             kwargs["firas"] = Firas()
-        return cls(names, **kwargs)
+        return cls(names, choice=choice, **kwargs)
+
+    def data_sets(self) -> tuple[str, ...]:
+        """Every data set this likelihood compares with, by name (and the neutron-lifetime prior)."""
+        if self.choice is None:
+            return self.data
+        bbn = tuple(m.name for m in self.bbn.data) if self.bbn is not None else ()
+        return bbn + tuple(n for n in self.choice.resolved if n not in (self.choice.bbn or ()))
+
+    def tau_n_prior_s(self) -> tuple[float, float]:
+        """The neutron-lifetime prior (mean, sigma) [s] of this choice."""
+        from .data import DEFAULT_TAU_N
+
+        prior = TAU_N_PRIORS[self.choice.tau_n if self.choice is not None else DEFAULT_TAU_N]
+        return prior.value, prior.sigma
 
     def chi2_terms(self, result) -> dict[str, float]:
         """chi^2 per term (BBN data-set names, 'planck_compressed', 'plik_lite', 'firas')."""
@@ -275,6 +300,8 @@ class Assessment:
     data: tuple[str, ...]
     at_bound: dict[str, bool] = field(default_factory=dict)
     """By probe and 'total': the profile's minimum sits on an end of its omega_b range."""
+    data_sets: tuple[str, ...] = ()
+    """Every data set compared with, by name (``CombinedLikelihood.data_sets``)."""
     result: object = field(default=None, repr=False, compare=False)
     """The ``pipeline.Result`` at the combined profile's omega_b (what the observables describe)."""
 
@@ -292,6 +319,7 @@ class Assessment:
             "profile_at_bound": dict(self.at_bound),
             "delta_chi2_95": DELTA_CHI2_95,
             "data": list(self.data),
+            "data_sets": list(self.data_sets),
         }
 
 
@@ -334,7 +362,7 @@ class Assessor:
         from ..pipeline import run
         from .fast import FastProfiler
 
-        cosmology = cosmology or default_cosmology()
+        cosmology = cosmology or default_cosmology(likelihood)
         precision = precision or Precision(bbn_errors="none")
         sm = run(None, cosmology, precision)
         same = precision == Precision(bbn_errors="none")
@@ -364,6 +392,7 @@ class Assessor:
             excluded={k: bool(v > DELTA_CHI2_95) for k, v in delta.items()},
             data=self.likelihood.data,
             at_bound={k: p.at_bound for k, p in profiles.items()},
+            data_sets=self.likelihood.data_sets(),
             result=best,
         )
 
@@ -389,9 +418,11 @@ def _profiles(
     return out, evaluations
 
 
-def default_cosmology():
-    """The cosmology of single-point verdicts: defaults, with tau_n at its prior mean (PDG 2024)."""
+def default_cosmology(likelihood: CombinedLikelihood | None = None):
+    """The cosmology of single-point verdicts: defaults, with tau_n at the mean of the likelihood's
+    neutron-lifetime prior (without one: the default prior, PDG 2024)."""
     from ..model import Cosmology
     from .bbn import TAU_N_PRIOR_S
 
-    return Cosmology(tau_n_s=TAU_N_PRIOR_S[0])
+    tau_n = likelihood.tau_n_prior_s()[0] if likelihood is not None else TAU_N_PRIOR_S[0]
+    return Cosmology(tau_n_s=tau_n)

@@ -100,7 +100,7 @@ class FastProfiler:
     @classmethod
     def create(cls, likelihood: CombinedLikelihood, cosmology=None, sm=None) -> FastProfiler:
         """Tabulate the SM's omega_b dependence and profile the SM itself (the reference); ``cosmology``
-        as the scan's points use (default: ``combined.default_cosmology()``); ``sm``: the SM's
+        as the scan's points use (default: ``combined.default_cosmology(likelihood)``); ``sm``: the SM's
         ``pipeline.Result`` for it with ``bbn_errors='none'``, if already run."""
         from ..model import Precision
         from ..pipeline import run
@@ -108,7 +108,7 @@ class FastProfiler:
 
         if likelihood.plik is not None:
             raise ValueError("the fast profile covers 'bbn', 'cmb' and 'firas'; 'cmb_full' needs classy per point")
-        cosmology = cosmology or default_cosmology()
+        cosmology = cosmology or default_cosmology(likelihood)
         curves = sm_curves(cosmology.tau_n_s)
         x = np.log(curves["omega_b"])
         splines = {k: CubicSpline(x, np.log(curves[k]) if k in RATIO_KEYS else curves[k]) for k in KEYS}
