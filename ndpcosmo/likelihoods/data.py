@@ -69,54 +69,56 @@ class Measurement:
         return float(chi2) if chi2.ndim == 0 else chi2
 
 
-MEASUREMENTS: dict[str, Measurement] = {
-    m.name: m
-    for m in (
-        Measurement(
-            "Yp_Aver2021", "Yp", 0.2453, 0.0034, "gaussian", "Aver et al., JCAP 03 (2021) 027, arXiv:2010.04180", "2021"
-        ),
-        Measurement("Yp_PDG2024", "Yp", 0.245, 0.003, "gaussian", PDG_BBN, "2024"),
-        Measurement(
-            "Yp_LBT2026",
-            "Yp",
-            0.2458,
-            0.0013,
-            "gaussian",
-            "LBT Y_P project IV, Aver et al., arXiv:2601.22238 (weighted mean of 15 low-metallicity HII regions)",
-            "2026",
-        ),
-        Measurement(
-            "Yp_EMPRESS2025",
-            "Yp",
-            0.2402,
-            0.0040,
-            "gaussian",
-            "EMPRESS XV, arXiv:2506.24050 v2 (2026; v1 had 0.2387 +0.0036/-0.0031): extremely metal-poor "
-            "galaxies with He I 10830",
-            "2025",
-        ),
-        Measurement(
-            "DH_Cooke2018",
-            "D_H",
-            2.527e-5,
-            0.030e-5,
-            "gaussian",
-            "Cooke, Pettini & Steidel, ApJ 855 (2018) 102",
-            "2018",
-        ),
-        Measurement("DH_PDG2024", "D_H", 2.547e-5, 0.029e-5, "gaussian", PDG_BBN, "2024"),
-        Measurement(
-            "He3D_GG2003",
-            "He3_D",
-            0.83,
-            0.15,
-            "upper",
-            "Geiss & Gloeckler, Space Sci. Rev. 106 (2003) 3 (as used by ACROPOLIS)",
-            "2003",
-        ),
-        Measurement("Li7H_PDG2024", "Li7_H", 1.6e-10, 0.3e-10, "gaussian", PDG_BBN, "2024"),
-    )
-}
+def _by_name(*entries):
+    """A registry: the entries by their ``name``."""
+    return {entry.name: entry for entry in entries}
+
+
+MEASUREMENTS: dict[str, Measurement] = _by_name(
+    Measurement(
+        "Yp_Aver2021", "Yp", 0.2453, 0.0034, "gaussian", "Aver et al., JCAP 03 (2021) 027, arXiv:2010.04180", "2021"
+    ),
+    Measurement("Yp_PDG2024", "Yp", 0.245, 0.003, "gaussian", PDG_BBN, "2024"),
+    Measurement(
+        "Yp_LBT2026",
+        "Yp",
+        0.2458,
+        0.0013,
+        "gaussian",
+        "LBT Y_P project IV, Aver et al., arXiv:2601.22238 (weighted mean of 15 low-metallicity HII regions)",
+        "2026",
+    ),
+    Measurement(
+        "Yp_EMPRESS2025",
+        "Yp",
+        0.2402,
+        0.0040,
+        "gaussian",
+        "EMPRESS XV, arXiv:2506.24050 v2 (2026; v1 had 0.2387 +0.0036/-0.0031): extremely metal-poor "
+        "galaxies with He I 10830",
+        "2025",
+    ),
+    Measurement(
+        "DH_Cooke2018",
+        "D_H",
+        2.527e-5,
+        0.030e-5,
+        "gaussian",
+        "Cooke, Pettini & Steidel, ApJ 855 (2018) 102",
+        "2018",
+    ),
+    Measurement("DH_PDG2024", "D_H", 2.547e-5, 0.029e-5, "gaussian", PDG_BBN, "2024"),
+    Measurement(
+        "He3D_GG2003",
+        "He3_D",
+        0.83,
+        0.15,
+        "upper",
+        "Geiss & Gloeckler, Space Sci. Rev. 106 (2003) 3 (as used by ACROPOLIS)",
+        "2003",
+    ),
+    Measurement("Li7H_PDG2024", "Li7_H", 1.6e-10, 0.3e-10, "gaussian", PDG_BBN, "2024"),
+)
 """Every data set, by name."""
 
 DEFAULT_BBN_DATA: tuple[str, ...] = ("Yp_Aver2021", "DH_PDG2024", "He3D_GG2003")
@@ -157,18 +159,15 @@ class CmbGaussian:
         return table[0].copy(), table[1:].copy()
 
 
-CMB_GAUSSIANS: dict[str, CmbGaussian] = {
-    g.name: g
-    for g in (
-        CmbGaussian(
-            "cmb_Planck2018",
-            "planck2018_compressed.txt",
-            "Planck 2018 VI, A&A 641 (2020) A6, arXiv:1807.06209 (LCDM+N_eff+Y_He, TT,TE,EE+lowE; the chain "
-            "covariance base_nnu_yhe_plikHM_TTTEEE_lowl_lowE.covmat)",
-            "2018",
-        ),
-    )
-}
+CMB_GAUSSIANS: dict[str, CmbGaussian] = _by_name(
+    CmbGaussian(
+        "cmb_Planck2018",
+        "planck2018_compressed.txt",
+        "Planck 2018 VI, A&A 641 (2020) A6, arXiv:1807.06209 (LCDM+N_eff+Y_He, TT,TE,EE+lowE; the chain "
+        "covariance base_nnu_yhe_plikHM_TTTEEE_lowl_lowE.covmat)",
+        "2018",
+    ),
+)
 """Every compressed CMB Gaussian, by name."""
 
 DEFAULT_CMB_DATA = "cmb_Planck2018"
@@ -187,28 +186,25 @@ class Prior:
     version: str
 
 
-TAU_N_PRIORS: dict[str, Prior] = {
-    p.name: p
-    for p in (
-        Prior(
-            "tau_n_PDG2024",
-            "tau_n",
-            878.4,
-            0.5,
-            "Particle Data Group, Phys. Rev. D 110, 030001 (2024): the neutron mean life, average",
-            "2024",
-        ),
-        Prior(
-            "tau_n_UCNtau2021",
-            "tau_n",
-            877.75,
-            math.hypot(0.28, 0.22),
-            "UCNtau, Gonzalez et al., PRL 127 (2021) 162501: 877.75 +- 0.28 (stat) +0.22/-0.16 (syst) s; "
-            "errors in quadrature, the larger systematic side",
-            "2021",
-        ),
-    )
-}
+TAU_N_PRIORS: dict[str, Prior] = _by_name(
+    Prior(
+        "tau_n_PDG2024",
+        "tau_n",
+        878.4,
+        0.5,
+        "Particle Data Group, Phys. Rev. D 110, 030001 (2024): the neutron mean life, average",
+        "2024",
+    ),
+    Prior(
+        "tau_n_UCNtau2021",
+        "tau_n",
+        877.75,
+        math.hypot(0.28, 0.22),
+        "UCNtau, Gonzalez et al., PRL 127 (2021) 162501: 877.75 +- 0.28 (stat) +0.22/-0.16 (syst) s; "
+        "errors in quadrature, the larger systematic side",
+        "2021",
+    ),
+)
 """Every neutron-lifetime prior, by name (the single-point verdicts hold tau_n at the mean and fold the
 width into the BBN theory errors; samplers vary tau_n with it)."""
 
