@@ -110,3 +110,20 @@ def test_sbbn_at_the_planck_baryon_density_agrees_with_the_literature():
     assert abs(pull - 1.70) < 0.3, pull
     lbt = data.MEASUREMENTS["Yp_LBT2026"]
     assert abs((lbt.value - final.Yp_bbn) / math.hypot(lbt.sigma, 0.0002)) < 2.0  # "good agreement"
+
+
+@pytest.mark.parametrize("tau_n", sorted(data.TAU_N_PRIORS))
+@pytest.mark.parametrize("dh", ["DH_Cooke2018", "DH_PDG2024"])
+@pytest.mark.parametrize("yp", ["Yp_Aver2021", "Yp_PDG2024", "Yp_LBT2026", "Yp_EMPRESS2025"])
+def test_the_standard_model_fits_every_combination_of_data(yp, dh, tau_n):
+    """The SM's profiled chi^2 (omega_b free) with each Y_P x D/H x tau_n choice, the 3He/D limit, Planck
+    2018 and FIRAS has a p-value above 1 % (dof: the Gaussian terms minus omega_b); the limits add 0."""
+    from scipy.stats import chi2 as chi2_distribution
+
+    from ndpcosmo.verdict import assessor
+
+    names = ",".join([yp, dh, "He3D_GG2003", "cmb", "firas", tau_n])
+    reference = assessor(names, None, "step3").reference["total"]
+    dof = 2 + 3 + 2 - 1  # Y_P, D/H; omega_b, N_eff, Y_P of the CMB; mu, y; minus omega_b
+    assert reference.terms["He3D_GG2003"] == 0.0
+    assert chi2_distribution.sf(reference.chi2, dof) > 0.01, (names, reference.chi2, reference.terms)
