@@ -58,7 +58,7 @@ def forward(argv: list[str]) -> int | None:
     if os.environ.get("NDPCOSMO_SERVE") == "off" or not hasattr(socket, "send_fds"):
         return None
     path = socket_path()
-    if not path.exists():
+    if not path.exists() or not _private(path):
         return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -83,6 +83,17 @@ def forward(argv: list[str]) -> int | None:
             print(message, file=sys.stderr)
             return 1
         return _CODE.unpack(reply)[0]
+
+
+def _private(path: Path) -> bool:
+    """The socket and its directory belong to this user and nobody else can enter the directory (so
+    the arguments, environment and terminal are handed to our own server only)."""
+    try:
+        directory, sock = path.parent.stat(), path.stat()
+    except OSError:
+        return False
+    uid = os.getuid()
+    return directory.st_uid == uid and sock.st_uid == uid and not directory.st_mode & 0o077
 
 
 def _receive_exactly(conn: socket.socket, n: int) -> bytes | None:
@@ -114,6 +125,8 @@ def serve(idle_minutes: float = 30.0, ready=None) -> int:
     warm_up()
     path = socket_path()
     path.parent.mkdir(mode=0o700, exist_ok=True)
+    if path.parent.stat().st_uid != os.getuid():
+        raise ValueError(f"{path.parent} belongs to another user: set TMPDIR to a directory of your own")
     os.chmod(path.parent, 0o700)
     if path.exists():
         probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

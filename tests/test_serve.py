@@ -92,3 +92,27 @@ def test_server_socket_is_private_and_removed_on_exit(server):
     ask = "from ndpcosmo import serve; print(serve.forward(['run', '--mass', '1', '--mu', '1e-11']))"
     alone = subprocess.run([sys.executable, "-c", ask], env=env, capture_output=True, text=True)
     assert alone.stdout.strip() == "None"  # no server: the command runs itself
+
+
+def test_forward_refuses_a_socket_others_can_reach(tmp_path, monkeypatch):
+    """A socket in a directory other users can enter is never used (the request carries the environment
+    and the terminal): no connection is even attempted."""
+    import socket
+
+    from ndpcosmo import serve
+
+    directory = tmp_path / "open"
+    directory.mkdir()
+    os.chmod(directory, 0o755)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(directory / "x.sock"))
+    listener.listen(1)
+    listener.setblocking(False)
+    monkeypatch.setattr(serve, "socket_path", lambda *args: directory / "x.sock")
+    monkeypatch.delenv("NDPCOSMO_SERVE", raising=False)
+    try:
+        assert serve.forward(["run", "--mass", "1", "--mu", "1e-11"]) is None
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nothing connected
+    finally:
+        listener.close()
