@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from numba.core import types
 
 import ndpcosmo
 from ndpcosmo import _precompile
@@ -27,7 +28,9 @@ def test_recorded_signatures_are_those_a_run_uses():
         module, function = name.rsplit(".", 1)
         dispatcher = getattr(importlib.import_module(module), function)
         recorded = {_precompile.argument_types(reprs) for reprs in signatures}
-        used = set(dispatcher.signatures)
+        # compiled inside another kernel (a fresh cache), numba also types a callee with literal constants:
+        # those come with the caller, not from a call of ours
+        used = {s for s in dispatcher.signatures if not any(isinstance(t, types.Literal) for t in s)}
         assert used, f"{name} was not called"
         assert used <= recorded, f"{name}: {used - recorded}"
 
