@@ -43,6 +43,7 @@ import numpy as np
 
 from .likelihoods.bbn import TAU_N_PRIOR_S
 from .likelihoods.combined import CombinedLikelihood, parse_data
+from .likelihoods.data import TAU_N_PRIORS, resolve
 from .model import FLAVOURS, MASS_RANGE_MEV, MU_RANGE_MUB, NATURES, T_RH_RANGE_MEV
 
 SAMPLED: dict[str, tuple[float, float]] = {
@@ -189,6 +190,10 @@ class MCMCConfig:
             raise ValueError("parameters: give log10_T_RH_mev or T_RH_mev, not both")
         for name, spec in DEFAULT_NUISANCE.items():
             params.setdefault(name, dict(spec))
+        if isinstance(params.get("tau_n_s"), dict) and params["tau_n_s"].get("mean") == TAU_N_PRIOR_S[0]:
+            # the data's neutron-lifetime prior (data.TAU_N_PRIORS) unless the config set its own
+            prior = TAU_N_PRIORS[resolve(data).tau_n]
+            params["tau_n_s"] = {**params["tau_n_s"], "mean": prior.value, "sigma": prior.sigma, "start": prior.value}
         free: list[Free] = []
         fixed: dict[str, object] = {"nature": nature, "flavour": flavour, "T_RH_mev": None}
         for name in ("log10_mass_mev", "log10_mu_muB"):

@@ -127,3 +127,31 @@ def test_the_standard_model_fits_every_combination_of_data(yp, dh, tau_n):
     dof = 2 + 3 + 2 - 1  # Y_P, D/H; omega_b, N_eff, Y_P of the CMB; mu, y; minus omega_b
     assert reference.terms["He3D_GG2003"] == 0.0
     assert chi2_distribution.sf(reference.chi2, dof) > 0.01, (names, reference.chi2, reference.terms)
+
+
+def test_samplers_take_the_chosen_neutron_lifetime_prior(tmp_path):
+    """MCMC configs and ``loglike`` use the data's tau_n prior (UCNtau here), not the default's."""
+    import yaml
+
+    from ndpcosmo.interfaces.plain import Loglike
+    from ndpcosmo.sampling import MCMCConfig
+
+    raw = {
+        "output": "chain",
+        "data": ["bbn", "firas", "tau_n_UCNtau2021"],
+        "parameters": {"log10_mass_mev": 1.8, "log10_mu_muB": -9.5},
+    }
+    path = tmp_path / "run.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    tau = next(f for f in MCMCConfig.from_file(path).free if f.name == "tau_n_s")
+    prior = data.TAU_N_PRIORS["tau_n_UCNtau2021"]
+    assert (tau.mean, tau.sigma, tau.start) == (prior.value, prior.sigma, prior.value)
+    raw["parameters"]["tau_n_s"] = {"min": 870.0, "max": 890.0, "mean": 880.0, "sigma": 1.0}
+    path.write_text(yaml.safe_dump(raw))
+    own = next(f for f in MCMCConfig.from_file(path).free if f.name == "tau_n_s")
+    assert (own.mean, own.sigma) == (880.0, 1.0)  # the config's own prior wins
+    loglike = Loglike(parse_data("bbn,firas,tau_n_UCNtau2021"), None)
+    point = {"mass_mev": 60.0, "mu_muB": 3e-10}
+    assert loglike.chi2_terms({**point, "tau_n_s": prior.value})["tau_n_prior"] == 0.0
+    shifted = loglike.chi2_terms({**point, "tau_n_s": prior.value + prior.sigma})["tau_n_prior"]
+    assert shifted == pytest.approx(1.0, rel=1e-12)

@@ -19,6 +19,7 @@ a point the stages or CLASS cannot compute returns -inf with a warning (``Loglik
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import warnings
@@ -94,9 +95,12 @@ class Loglike:
 
         model, cosmology = model_and_cosmology(params)
         sampled_tau_n = "tau_n_s" in params
-        terms = self.likelihood(not sampled_tau_n).chi2_terms(run(model, cosmology, Precision(bbn_errors="none")))
+        likelihood = self.likelihood(not sampled_tau_n)
+        mean, sigma = likelihood.tau_n_prior_s()  # the data's choice (data.TAU_N_PRIORS)
+        if not sampled_tau_n:
+            cosmology = dataclasses.replace(cosmology, tau_n_s=mean)
+        terms = likelihood.chi2_terms(run(model, cosmology, Precision(bbn_errors="none")))
         if sampled_tau_n:
-            mean, sigma = TAU_N_PRIOR_S
             terms["tau_n_prior"] = ((cosmology.tau_n_s - mean) / sigma) ** 2
         return terms
 

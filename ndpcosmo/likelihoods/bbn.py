@@ -26,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import DEFAULT_BBN_DATA, QUANTITIES, Measurement, measurements
+from .data import DEFAULT_BBN_DATA, DEFAULT_TAU_N, QUANTITIES, TAU_N_PRIORS, Measurement, measurements
 
-TAU_N_PRIOR_S: tuple[float, float] = (878.4, 0.5)
-"""The neutron lifetime's Gaussian prior (mean, sigma) [s]: PDG 2024."""
+TAU_N_PRIOR_S: tuple[float, float] = (TAU_N_PRIORS[DEFAULT_TAU_N].value, TAU_N_PRIORS[DEFAULT_TAU_N].sigma)
+"""The default neutron-lifetime Gaussian prior (mean, sigma) [s] (``data.TAU_N_PRIORS``: PDG 2024)."""
 
 REFERENCE_THEORY_ERRORS: dict[str, float] = {"Yp": 0.0003 / 0.247, "D_H": 0.035, "He3_D": 0.035, "Li7_H": 0.10}
 """Relative theory errors of ``theory_errors="reference"`` (REFERENCE.md sec. 7; Y_P's 0.0003 absolute at

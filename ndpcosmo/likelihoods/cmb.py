@@ -26,10 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .data import CMB_GAUSSIANS, DATA_DIR
+
 COVMAT = "planck2018_covmats/base_nnu_yhe_plikHM_TTTEEE_lowl_lowE.covmat"
-EMBEDDED = Path(__file__).resolve().parents[1] / "data" / "planck2018_compressed.txt"
-"""The shipped means and covariance block (the same numbers as COVMAT's block)."""
 """The chain covariance file, relative to the Planck data directory."""
+EMBEDDED = DATA_DIR / CMB_GAUSSIANS["cmb_Planck2018"].file
+"""The shipped means and covariance block (the same numbers as COVMAT's block)."""
 
 PLANCK2018_MEANS: tuple[float, float, float] = (0.02224, 2.89, 0.247)
 """omega_b, N_eff, Y_P^BBN: Planck 2018 VI (arXiv:1807.06209) table 5, sec. 7.6.2, TT,TE,EE+lowE."""
@@ -73,15 +75,12 @@ class CompressedPlanck:
 
     @classmethod
     def embedded(cls) -> CompressedPlanck:
-        """The means and covariance block shipped with the package (``EMBEDDED``)."""
-        table = np.loadtxt(EMBEDDED)
-        return cls(table[0].copy(), table[1:].copy(), str(EMBEDDED))
+        """The Planck 2018 means and covariance block shipped with the package (``EMBEDDED``)."""
+        return cls.named("cmb_Planck2018")
 
     @classmethod
     def named(cls, name: str) -> CompressedPlanck:
         """A compressed CMB Gaussian of ``data.CMB_GAUSSIANS`` by name (the shipped file)."""
-        from .data import CMB_GAUSSIANS, DATA_DIR
-
         if name not in CMB_GAUSSIANS:
             raise ValueError(f"unknown CMB data set {name!r}; known: {sorted(CMB_GAUSSIANS)}")
         gaussian = CMB_GAUSSIANS[name]
