@@ -68,12 +68,9 @@ def cached_arrays(
     if log:
         with open(log, "a") as f:
             f.write(f"{name}-{fp}\n")
-    if path.exists():
-        try:
-            with np.load(path) as data:
-                return {key: data[key] for key in data.files}
-        except (OSError, KeyError, ValueError):
-            pass
+    cached = _load(path)
+    if cached is not None:
+        return cached
     if os.environ.get("NDPCOSMO_SHIPPED_TABLES", "").lower() != "ignore":
         shipped = load_shipped(name, fp)
         if shipped is not None:
@@ -135,12 +132,17 @@ def decode_shipped(stored: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def load_shipped(name: str, fp: str, directory: Path = SHIPPED_DIR) -> dict[str, np.ndarray] | None:
     """The shipped table ``name``/``fp``, or None."""
-    path = Path(directory) / f"{name}-{fp}.npz"
+    stored = _load(Path(directory) / f"{name}-{fp}.npz")
+    return None if stored is None else decode_shipped(stored)
+
+
+def _load(path: Path) -> dict[str, np.ndarray] | None:
+    """The arrays of an .npz file, or None if it is missing or damaged."""
     if not path.exists():
         return None
     try:
         with np.load(path) as data:
-            return decode_shipped({key: data[key] for key in data.files})
+            return {key: data[key] for key in data.files}
     except (OSError, KeyError, ValueError):
         return None
 

@@ -421,9 +421,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     process when one runs: ``serve.forward``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _build_parser().parse_args(argv)
-    if args.command == "run":
-        from .serve import forward
+    from .serve import FORWARDED, forward
 
+    if args.command in FORWARDED:
         code = forward(argv)
         if code is not None:
             return code

@@ -18,7 +18,6 @@ old server. The server exits after ``--idle`` minutes without a client (default 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import signal
@@ -36,20 +35,20 @@ _MAX_REQUEST = 1 << 20
 _CODE = struct.Struct("!i")
 
 
-@functools.lru_cache(maxsize=4)
-def socket_path(cache_key: str | None = None) -> Path:
+def socket_path() -> Path:
     """The server's socket for this install, Python and table cache directory."""
     from .cache import cache_dir
 
+    return _socket_for(str(cache_dir()))
+
+
+@functools.lru_cache(maxsize=4)
+def _socket_for(cache_directory: str) -> Path:
+    from .cache import fingerprint
+
     root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        h.update(path.relative_to(root).as_posix().encode())
-        h.update(path.read_bytes())
-    h.update(sys.version.encode())
-    h.update(str(cache_key or cache_dir()).encode())
-    directory = Path(tempfile.gettempdir()) / f"ndpcosmo-{os.getuid()}"
-    return directory / f"{h.hexdigest()[:20]}.sock"
+    fp = fingerprint(sorted(root.rglob("*.py")), (sys.version, cache_directory))
+    return Path(tempfile.gettempdir()) / f"ndpcosmo-{os.getuid()}" / f"{fp}.sock"
 
 
 def forward(argv: list[str]) -> int | None:
