@@ -2,8 +2,9 @@
 
 numba writes compiled kernels to ``__pycache__`` next to each module unless ``NUMBA_CACHE_DIR`` is set;
 a read-only install would then recompile on every start. Unless the user set NUMBA_CACHE_DIR, ndpcosmo
-points numba's cache at ``<cache_dir()>/numba`` (``cache.cache_dir``: $NDPCOSMO_CACHE_DIR, else the XDG
-user cache). This must run before a kernel module is imported (numba fixes a function's cache location
+points numba's cache at ``<cache_dir()>/numba/<hash of the kernel sources>`` (``cache.cache_dir``:
+$NDPCOSMO_CACHE_DIR, else the XDG user cache; the hash: ``KERNEL_FILES``). This must run before a
+kernel module is imported (numba fixes a function's cache location
 when it is decorated): ``ndpcosmo/__init__.py`` calls it first. It also announces on stderr each
 kernel that numba compiles (a cache miss: the first run on a machine, ~30 s on 2 cores), so a
 first run does not look hung.
@@ -11,8 +12,32 @@ first run does not look hung.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+from pathlib import Path
+
+KERNEL_FILES: tuple[str, ...] = (
+    "_linalg.py",
+    "background/_kernels.py",
+    "background/_nonthermal.py",
+    "bbn/_kernels.py",
+    "bbn/weak.py",
+    "photodisintegration/_kernels.py",
+    "production/_kernels.py",
+)
+"""The modules with numba kernels (tests/test_precompile.py checks the list). numba keys a cached
+kernel on its own file only, not on the kernels it calls from other files: the cache directory is
+therefore keyed by all of them, so that a changed kernel anywhere recompiles every caller."""
+
+
+def kernel_fingerprint() -> str:
+    """A short hash of the kernel modules' sources."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in KERNEL_FILES:
+        h.update((root / name).read_bytes())
+    return h.hexdigest()[:12]
 
 
 def use_user_cache_dir() -> str:
@@ -23,7 +48,7 @@ def use_user_cache_dir() -> str:
 
     if os.environ.get("NUMBA_CACHE_DIR"):
         return os.environ["NUMBA_CACHE_DIR"]
-    target = str(cache_dir() / "numba")
+    target = str(cache_dir() / "numba" / kernel_fingerprint())
     if "numba" in sys.modules:
         from numba.core import config
 

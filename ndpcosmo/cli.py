@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .model import FLAVOURS, NATURES, Cosmology, DipolePortal
+from .model import FLAVOURS, NATURES, Cosmology, DipolePortal, Precision
 from .verdict import finite_or_none
 
 
@@ -28,6 +28,16 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV]")
     parser.add_argument("--nature", choices=NATURES, default="dirac")
     parser.add_argument("--flavour", choices=FLAVOURS, default="mu")
+    _add_injection_argument(parser)
+
+
+def _add_injection_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--neutrino-injection",
+        choices=("spectral", "thermal"),
+        default="spectral",
+        help="decay neutrinos as a non-thermal spectrum (default) or into the nu temperature at once",
+    )
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -42,6 +52,7 @@ def _build_parser() -> argparse.ArgumentParser:
     rn.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV] (default none)")
     rn.add_argument("--nature", choices=NATURES, default="dirac")
     rn.add_argument("--flavour", choices=FLAVOURS, default="mu")
+    _add_injection_argument(rn)
     rn.add_argument(
         "--data",
         default=None,
@@ -192,7 +203,7 @@ def _history(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         if model is not None:
             abundance = production.solve(model)
-        history = background.solve(model, abundance)
+        history = background.solve(model, abundance, neutrino_injection=args.neutrino_injection)
     for w in caught:
         print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
     summary: dict[str, object] = {}
@@ -223,7 +234,7 @@ def _bbn(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         abundance = production.solve(model) if model is not None else None
-        history = background.solve(model, abundance, cosmology)
+        history = background.solve(model, abundance, cosmology, neutrino_injection=args.neutrino_injection)
         result = solve_bbn(
             history, cosmology, network=args.network, library=args.library, errors=args.errors, delta_neff=args.dneff
         )
@@ -290,7 +301,7 @@ def _cmb(args: argparse.Namespace) -> int:
         model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = run(model, Cosmology(omega_b=args.omega_b))
+        result = run(model, Cosmology(omega_b=args.omega_b), Precision(neutrino_injection=args.neutrino_injection))
         from .errors import SolverError
 
         sd = result.distortions
@@ -329,7 +340,11 @@ def _run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         summary, result = assess_with_result(
-            model, data=args.data, planck_dir=args.planck_dir, theory_errors=args.theory_errors
+            model,
+            data=args.data,
+            planck_dir=args.planck_dir,
+            theory_errors=args.theory_errors,
+            precision=Precision(bbn_errors="none", neutrino_injection=args.neutrino_injection),
         )
     for w in caught:
         print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)

@@ -189,6 +189,9 @@ class Precision:
     pdi: photodisintegration by the decay photons (``photodisintegration.solve``), True or False.
     pdi_cross_sections: "cyburt2003" (the fits ACROPOLIS uses) or "evaluated" (IAEA/EXFOR tables).
     pdi_steps_per_decade: non-thermal network steps per decade of T, in [10, 400].
+    neutrino_injection: how the neutrinos of N's decays are followed: "spectral" (a non-thermal
+        population on a momentum grid: collisions, flavour, n <-> p by their spectra; default) or
+        "thermal" (their energy into the nu_a temperature at once, the treatment before 2026-12).
     """
 
     abundance_rtol: float = 1e-5
@@ -205,6 +208,7 @@ class Precision:
     pdi: bool = True
     pdi_cross_sections: str = "cyburt2003"
     pdi_steps_per_decade: int = 40
+    neutrino_injection: str = "spectral"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -253,6 +257,10 @@ class Precision:
         if isinstance(self.pdi_steps_per_decade, bool) or not isinstance(self.pdi_steps_per_decade, int):
             raise ValueError(f"pdi_steps_per_decade must be an integer in [10, 400]; got {self.pdi_steps_per_decade!r}")
         _check_number("pdi_steps_per_decade", self.pdi_steps_per_decade, 10, 400, "network steps per decade of T")
+        if self.neutrino_injection not in ("spectral", "thermal"):
+            raise ValueError(
+                f"neutrino_injection = {self.neutrino_injection!r}: allowed values are 'spectral' and 'thermal'"
+            )
 
     @property
     def abundance_steps_per_decade(self) -> int:

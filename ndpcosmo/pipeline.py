@@ -59,7 +59,9 @@ def run(model: DipolePortal | None, cosmology: Cosmology | None = None, precisio
     abundance = production.solve(model, precision) if model is not None else None
     timings["production"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    history = background.solve(model, abundance, cosmology, rtol=precision.history_rtol)
+    history = background.solve(
+        model, abundance, cosmology, rtol=precision.history_rtol, neutrino_injection=precision.neutrino_injection
+    )
     timings["background"] = time.perf_counter() - t0
     abundances, pdi = _nucleosynthesis(model, history, cosmology, precision, timings)
     t0 = time.perf_counter()

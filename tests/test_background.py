@@ -75,22 +75,30 @@ def test_relativistic_relic_matches_abundance_stage(standard_model):
     assert abs(h.neff_cmb - standard_model.neff_cmb) < 1e-3
 
 
-def test_energy_bookkeeping_of_decays(standard_model):
+@pytest.mark.parametrize("injection", ["thermal", "spectral"])
+def test_energy_bookkeeping_of_decays(standard_model, injection):
     # N (10 MeV, tau = 1e5 s) decays after neutrino decoupling: the comoving energy N loses in collisions
-    # is what the photon and neutrino sectors gain (temperatures against the SM run), to 1e-4
+    # is what the photon and neutrino sectors gain (temperatures against the SM run, plus the decay
+    # neutrinos still on their grid), to 1e-4
     mu = 1e-11 * math.sqrt(3768.4298 / 1e5 / 1e3)
     model = DipolePortal(10.0, mu)
     assert model.tau_s == pytest.approx(1e5, rel=1e-3)
-    h = solve(model, _quiet_abundance(model))
+    h = solve(model, _quiet_abundance(model), neutrino_injection=injection)
     sm = standard_model
     gained_gamma = eq.RHO_GAMMA_PER_T4 * ((h.a[-1] * h.T_gamma_mev[-1]) ** 4 - (sm.a[-1] * sm.T_gamma_mev[-1]) ** 4)
     nu_late = eq.RHO_NU_PER_T4 * ((h.a[-1] * h.T_nu_mev[:, -1]) ** 4 - (sm.a[-1] * sm.T_nu_mev[:, -1]) ** 4)
+    if injection == "spectral":
+        nu_late = nu_late + h.nu_grid_comoving[:, -1]
+        # below 3 keV no collisions: the decay neutrinos stay on their grid, in mixed flavours
+        assert h.energy_budget()["nu_nonthermal"] > 0.45
     lost = h.injected_comoving["N"]
     assert lost > 10 * eq.RHO_GAMMA_PER_T4 * (sm.a[-1] * sm.T_gamma_mev[-1]) ** 4  # a large injection
     assert gained_gamma + nu_late.sum() == pytest.approx(lost, rel=1e-4)
-    # half to photons, half to the muon neutrino it couples to
+    # half to photons, half to the neutrinos (in thermal injection: the muon neutrino it couples to)
     assert gained_gamma == pytest.approx(lost / 2, rel=1e-3)
-    assert nu_late[1] == pytest.approx(lost / 2, rel=1e-3)
+    assert nu_late.sum() == pytest.approx(lost / 2, rel=1e-3)
+    if injection == "thermal":
+        assert nu_late[1] == pytest.approx(lost / 2, rel=1e-3)
     assert h.rho_N_mev4[-1] < 1e-6 * h.rho_N_mev4[0] * (h.a[0] / h.a[-1]) ** 3
 
 
@@ -105,7 +113,7 @@ def test_fast_solver_matches_reference_with_n(M, mu):
     # N coupled through BBN; decays during BBN; decays near recombination
     model = DipolePortal(M, mu)
     abundance = _quiet_abundance(model)
-    fast = solve(model, abundance)
+    fast = solve(model, abundance, neutrino_injection="thermal")  # the reference's treatment
     ref = solve_reference(model, abundance)
     assert fast.neff_bbn == pytest.approx(ref.neff_bbn, abs=3e-4)
     assert fast.neff_cmb == pytest.approx(ref.neff_cmb, abs=3e-4)
@@ -180,8 +188,16 @@ def test_convergence_on_grid():
             for trh in (5.0, None):
                 model = DipolePortal(M, mu, T_RH_mev=trh)
                 abundance = _quiet_abundance(model)
-                a = solve(model, abundance)
-                b = solve(model, abundance, rtol=5e-8, h_max=0.025, max_injection_fraction=0.0025)
+                # the temperature equations; the spectral decay neutrinos: tests/test_nonthermal.py
+                a = solve(model, abundance, neutrino_injection="thermal")
+                b = solve(
+                    model,
+                    abundance,
+                    rtol=5e-8,
+                    h_max=0.025,
+                    max_injection_fraction=0.0025,
+                    neutrino_injection="thermal",
+                )
                 assert abs(a.neff_bbn / b.neff_bbn - 1) < 1e-4, (M, mu, trh)
                 assert abs(a.neff_cmb / b.neff_cmb - 1) < 1e-4, (M, mu, trh)
                 assert abs(a.eta_ratio / b.eta_ratio - 1) < 1e-4, (M, mu, trh)

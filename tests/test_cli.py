@@ -176,7 +176,9 @@ def test_import_and_help_are_light():
         "assert callable(ndpcosmo.assess) and ndpcosmo.DipolePortal(1.0, 1e-11).mass_mev == 1.0\n"
         "from numba.core import config\n"
         "from ndpcosmo.cache import cache_dir\n"
-        "assert config.CACHE_DIR == str(cache_dir() / 'numba') or os.environ.get('NUMBA_CACHE_DIR'), config.CACHE_DIR\n"
+        "from ndpcosmo._numba_cache import kernel_fingerprint\n"
+        "expected = str(cache_dir() / 'numba' / kernel_fingerprint())\n"
+        "assert config.CACHE_DIR == expected or os.environ.get('NUMBA_CACHE_DIR'), config.CACHE_DIR\n"
         "print('ok')\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -72,3 +72,14 @@ def test_lock_taken_once_and_stale_locks_taken_over(tmp_path):
     old = lock.stat().st_mtime - 2 * _precompile.STALE_LOCK_S
     os.utime(lock, (old, old))
     assert _precompile._take_lock(stamp)
+
+
+def test_the_numba_cache_is_keyed_by_every_kernel_module():
+    # numba keys a cached kernel on its own file only: the cache directory is keyed by all kernel files
+    from ndpcosmo import _numba_cache
+
+    root = Path(_numba_cache.__file__).resolve().parent
+    with_kernels = {
+        str(p.relative_to(root)) for p in root.rglob("*.py") if "njit" in p.read_text() and p.name != "_numba_cache.py"
+    }
+    assert with_kernels == set(_numba_cache.KERNEL_FILES)

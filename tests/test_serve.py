@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ndpcosmo import cache, verdict
+from ndpcosmo import verdict
+from ndpcosmo._numba_cache import use_user_cache_dir as numba_cache_dir
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="serve needs a Unix system")
 
@@ -35,7 +36,7 @@ def _wait_for(stream, text: str, timeout_s: float) -> str:
 
 @pytest.fixture()
 def server(tmp_path):
-    env = dict(os.environ, NDPCOSMO_CACHE_DIR=str(tmp_path / "cache"), NUMBA_CACHE_DIR=str(cache.cache_dir() / "numba"))
+    env = dict(os.environ, NDPCOSMO_CACHE_DIR=str(tmp_path / "cache"), NUMBA_CACHE_DIR=numba_cache_dir())
     env.pop("NDPCOSMO_SERVE", None)
     proc = subprocess.Popen([*CLI, "serve", "--idle", "5"], env=env, stderr=subprocess.PIPE, text=True)
     try:

@@ -37,10 +37,10 @@ run(DipolePortal(10.0, 1e-10), None, Precision())
 
 def workload_env(cache: Path, **extra: str) -> dict[str, str]:
     """The environment of the workload: tables in ``cache``, numba's kernels from the user cache."""
-    from ndpcosmo.cache import cache_dir
+    from ndpcosmo._numba_cache import use_user_cache_dir
 
     env = dict(os.environ)
-    env.update(NDPCOSMO_CACHE_DIR=str(cache), NUMBA_CACHE_DIR=str(cache_dir() / "numba"), **extra)
+    env.update(NDPCOSMO_CACHE_DIR=str(cache), NUMBA_CACHE_DIR=use_user_cache_dir(), **extra)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     return env
 

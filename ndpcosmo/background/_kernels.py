@@ -10,6 +10,7 @@ from numba import njit
 
 from .. import constants as c
 from .._linalg import lu_factor, lu_solve
+from . import _nonthermal as nt
 
 M_PL = c.M_PL_MEV  # a module global: numba freezes it as a compile-time constant
 RHO_GAMMA_PER_T4 = math.pi**2 / 15.0
@@ -193,13 +194,15 @@ def n_step(
     np_: np.ndarray,
     F_new: np.ndarray,
     slaved: np.ndarray,
+    lost_bins: np.ndarray,
 ) -> tuple[float, float]:
     """Advance the N occupations over dt with the temperatures frozen (exact two-channel relaxation):
     dF/dt = -a (F - A) - b (F - B), decays/inverse decays (a = Gamma M/E, A = FD at (T_g + T_a)/2) and
     scatterings (b, B = FD at T_a), at the mid-step momenta. The change of F is shared between the
     channels as a/(a+b) and b/(a+b); the steady flux through N between the two targets is the
     conduction term of ``n_coupling``. Returns the physical energy densities [MeV^4]
-    N lost through decays/inverse decays and through scatterings (positive: N lost energy)."""
+    N lost through decays/inverse decays and through scatterings (positive: N lost energy); lost_bins
+    gets each bin's decay/inverse-decay part."""
     T_h, M, width, g_N = np_[0], np_[1], np_[2], np_[3]
     scale = T_h * math.exp(-(x + 0.5 * h))
     pref = g_N / (2.0 * math.pi**2) * scale**3
@@ -212,12 +215,14 @@ def n_step(
         a = width * M / E
         b = gamma_sc
         lam = a + b
+        lost_bins[j] = 0.0
         if lam <= 0.0 or slaved[j]:
             F_new[j] = F[j]
             continue
         f_star = (a * _fermi_dirac(E / T_id) + b * _fermi_dirac(E / T_a)) / lam
         F_new[j] = f_star + (F[j] - f_star) * math.exp(-lam * dt)
         weight = pref * w[j] * q[j] ** 2 * E * (F_new[j] - F[j]) / lam
+        lost_bins[j] = -weight * a
         lost_decay -= weight * a
         lost_scat -= weight * b
     return lost_decay, lost_scat
@@ -443,6 +448,15 @@ def _rosenbrock_step(
 
 
 @njit(cache=True)
+def _decay_neutrinos(Nnt, conv, Nnt_new, inflow, lost_bins, q, x, h, dt, T_g, T_nu, np_, spectral, ntc, th, tp, out):
+    """The decay neutrinos over a step at the mid-step temperatures (``_nonthermal.advance``)."""
+    em = em_plasma(T_g, tp[0], th, tp[1], tp[2], tp[3])
+    nt.advance(
+        Nnt, conv, Nnt_new, inflow, lost_bins, q, x + 0.5 * h, dt, T_g, T_nu, em[0] + em[1], np_, spectral, ntc, out
+    )
+
+
+@njit(cache=True)
 def integrate(
     y0: np.ndarray,
     F0: np.ndarray,
@@ -463,22 +477,38 @@ def integrate(
     rp: np.ndarray,
     max_steps: int,
     tight_coupling: bool,
+    spectral: bool,
+    ntc,
 ):
     """Split integrator from x = 0 until T_gamma = T_end (see ``solver``). y0 = [T_g, T_e, T_mu, T_tau, ln t]
     at x = 0 (a = 1). Returns the accepted steps: x, y = [a T_g, a T_e, a T_mu, a T_tau, ln t], F, the
-    comoving accumulators [E_gamma, E_nu(3), E_N], the count, and the number of steps accepted at the
-    minimum step size without reaching the tolerance."""
+    comoving accumulators [E_gamma, E_nu(3), E_N, E_onto_grid, E_grid_to_gamma, E_grid_to_thermal], the
+    grid's moments per step (``_nonthermal.moments``), the count, the number of steps accepted at the
+    minimum step size without reaching the tolerance, and the final grid state (N, conv).
+    ``spectral``: the decay neutrinos on the grid of ``ntc`` (``_nonthermal``), else thermal at once."""
     nb = q.size
     xs = np.empty(max_steps)
     ys = np.empty((max_steps, 5))
     Fs = np.empty((max_steps, nb))
-    acc = np.empty((max_steps, 5))
+    acc = np.empty((max_steps, 8))
+    mom = np.zeros((max_steps, 5))
     alpha = int(np_[4])
+    qg = ntc[0]
+    u2 = ntc[1]
+    ct, cp, ntp = ntc[9], ntc[10], ntc[11]
+    ng = qg.size
+    Nnt = np.zeros((3, ng))
+    Nnt_new = np.zeros((3, ng))
+    conv = np.zeros(ng, dtype=np.bool_)
+    inflow = np.zeros((3, ng))
+    lost_bins = np.zeros(nb)
+    ntout = np.zeros(7)
+    e_grid = 0.0
     x = 0.0
     y = np.zeros(8)
     y[:5] = y0
     F = F0.copy()
-    E = np.zeros(5)
+    E = np.zeros(8)
     xs[0] = x
     ys[0] = y[:5]
     Fs[0] = F
@@ -505,8 +535,14 @@ def integrate(
         T_g = y[0] / a_now
         T_nu = y[1:4] / a_now
         rho_sm = rho_standard(T_g, T_nu, th, tp) + rho_m * T_g**3
-        rho_n0 = rho_n_at(x, F, q, w, np_, slaved) if has_n else 0.0
-        rho_all = rho_n_at(x, F, q, w, np_, no_mask) if has_n else 0.0
+        rho_grid0 = e_grid / a_now**4
+        rho_n0 = (rho_n_at(x, F, q, w, np_, slaved) + rho_grid0) if has_n else 0.0
+        rho_all = (rho_n_at(x, F, q, w, np_, no_mask) + rho_grid0) if has_n else 0.0
+        if has_n and spectral:
+            # flavour transitions at the mid-step (the step's temperature extrapolated from the last)
+            T_gmid = T_g * math.exp(0.5 * h * slope[0])
+            em0 = em_plasma(T_gmid, tp[0], th, tp[1], tp[2], tp[3])
+            nt.transitions(Nnt, conv, qg, u2, np_[0] / (a_now * math.exp(0.5 * h)), em0[0], ntp[7])
         hubble = math.sqrt(8.0 * math.pi * (rho_sm + rho_all) / 3.0) / M_PL
         lost_d = 0.0
         lost_s = 0.0
@@ -517,19 +553,27 @@ def integrate(
             T_am = T_nu[alpha] * math.exp(0.5 * h * slope[1 + alpha])
             dt = math.expm1(n_hubble * h) / (n_hubble * hubble)
             lost_d, lost_s = n_step(
-                x, h, dt, T_gm, T_am, gamma_scattering(T_gm, gt, ln_gamma), F, q, w, np_, F_new, slaved
+                x, h, dt, T_gm, T_am, gamma_scattering(T_gm, gt, ln_gamma), F, q, w, np_, F_new, slaved, lost_bins
             )
             rho_n1 = rho_n_at(x + h, F_new, q, w, np_, slaved)
             # resolve the injection in time: N may give at most max_frac of the radiation energy per step
             if abs(lost_d) + abs(lost_s) > max_frac * rho_sm and h > 1e-8:
                 h *= 0.5
                 continue
+            T_num = T_nu * np.exp(0.5 * h * slope[1:4])
+            _decay_neutrinos(
+                Nnt, conv, Nnt_new, inflow, lost_bins, q, x, h, dt, T_gm, T_num, np_, spectral, ntc, th, tp, ntout
+            )
+            rho_n1 += ntout[5] / math.exp(4.0 * (x + h))
         a4m = math.exp(4.0 * (x + 0.5 * h))
         s_g = 0.5 * lost_d * a4m / h
         for k in range(3):
             s_nu[k] = 0.0
         if has_n:
-            s_nu[alpha] = (0.5 * lost_d + lost_s) * a4m / h
+            s_g += ntout[0] / h
+            for k in range(3):
+                s_nu[k] = ntout[1 + k] / h
+            s_nu[alpha] += lost_s * a4m / h
         y_new, err = _rosenbrock_step(x, y, h, rho_n0, rho_n1, s_g, s_nu, ctx, jac, False)
         if has_n and abs(lost_d) + abs(lost_s) > corrector_fraction * rho_sm:
             # corrector: redo N with the predictor's mid-step temperatures and step time
@@ -538,11 +582,20 @@ def integrate(
             T_am = math.sqrt(y[1 + alpha] * y_new[1 + alpha]) / a_mid
             dt = math.exp(y_new[4]) - math.exp(y[4])
             lost_d, lost_s = n_step(
-                x, h, dt, T_gm, T_am, gamma_scattering(T_gm, gt, ln_gamma), F, q, w, np_, F_new, slaved
+                x, h, dt, T_gm, T_am, gamma_scattering(T_gm, gt, ln_gamma), F, q, w, np_, F_new, slaved, lost_bins
             )
             rho_n1 = rho_n_at(x + h, F_new, q, w, np_, slaved)
-            s_g = 0.5 * lost_d * a4m / h
-            s_nu[alpha] = (0.5 * lost_d + lost_s) * a4m / h
+            T_num = np.empty(3)
+            for k in range(3):
+                T_num[k] = math.sqrt(y[1 + k] * y_new[1 + k]) / a_mid
+            _decay_neutrinos(
+                Nnt, conv, Nnt_new, inflow, lost_bins, q, x, h, dt, T_gm, T_num, np_, spectral, ntc, th, tp, ntout
+            )
+            rho_n1 += ntout[5] / math.exp(4.0 * (x + h))
+            s_g = (0.5 * lost_d * a4m + ntout[0]) / h
+            for k in range(3):
+                s_nu[k] = ntout[1 + k] / h
+            s_nu[alpha] += lost_s * a4m / h
             y_pred = y_new
             y_new, err = _rosenbrock_step(x, y, h, rho_n0, rho_n1, s_g, s_nu, ctx, jac, True)
             # the predictor-corrector difference bounds the error of splitting N from the temperatures
@@ -566,9 +619,17 @@ def integrate(
             d_cond = y_new[5] - y[5]
             d_sg = y_new[6] - y[6]
             d_sn = y_new[7] - y[7]
-            E[0] += 0.5 * lost_d * a4m + d_cond + d_sg
-            E[alpha + 1] += (0.5 * lost_d + lost_s) * a4m - d_cond + d_sn
+            E[0] += 0.5 * lost_d * a4m + ntout[0] + d_cond + d_sg
+            for k in range(3):
+                E[1 + k] += ntout[1 + k]
+            E[alpha + 1] += lost_s * a4m - d_cond + d_sn
             E[4] += (lost_d + lost_s) * a4m + d_sg + d_sn
+            E[5] += ntout[4]
+            E[6] += ntout[0]
+            E[7] += ntout[6]
+            if spectral:
+                Nnt[:, :] = Nnt_new
+                e_grid = ntout[5]
         x += h
         y = y_new
         if has_n:
@@ -595,11 +656,13 @@ def integrate(
         ys[count] = y[:5]
         Fs[count] = F
         acc[count] = E
+        if has_n and spectral:
+            nt.moments(Nnt, conv, qg, u2, math.exp(x), np_[0], y[0] * math.exp(-x), ct, cp, ntp[4], mom[count])
         count += 1
         if y[0] * math.exp(-x) <= T_end:
             break
         h *= min(2.0, 0.9 * max(err, 1e-10) ** (-1.0 / 3.0))
-    return xs, ys, Fs, acc, count, forced
+    return xs, ys, Fs, acc, mom, count, forced, Nnt, conv
 
 
 @njit(cache=True)

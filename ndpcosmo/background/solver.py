@@ -50,6 +50,7 @@ from ..production.rates import TABLE_T_RANGE_MEV, rate_table
 from . import _kernels
 from . import equations as eq
 from . import neutrino_rates as nr
+from . import neutrinos as nu
 from .thermo import Z_RANGE, em_splines
 
 FLAVOUR_INDEX = {"e": 0, "mu": 1, "tau": 2}
@@ -57,9 +58,31 @@ NEFF_NORM = 8.0 / 7.0 * (11.0 / 4.0) ** (4.0 / 3.0)
 T_BBN_MEV = 10e-3
 Z_RECOMBINATION = 1100.0
 
+INJECTIONS: tuple[str, ...] = ("spectral", "thermal")
+
 Injection = Callable[[float, float], tuple[float, np.ndarray]]
 """An external source: (t [s], a/a_h) -> (Q_gamma, Q_nu[3]), energy per volume per natural time unit
 [MeV^5] (a rate per second times hbar) into the photon plasma and each flavour (tests and studies)."""
+
+
+@dataclass(frozen=True)
+class NeutrinoSpectrum:
+    """The decay neutrinos on their grid at recombination (``neutrinos``): the energy p_k [MeV] of each
+    node, the comoving number density N[r, k] (a_h = 1; nu and nubar together) per row, a flavour or,
+    where ``mass_basis[k]``, a mass state."""
+
+    p_mev: np.ndarray = field(repr=False)
+    """Comoving momentum of each node in MeV (the physical momentum at a = a_h = 1)."""
+    number: np.ndarray = field(repr=False)
+    mass_basis: np.ndarray = field(repr=False)
+    u2: np.ndarray = field(repr=False)
+
+    def flavours(self) -> np.ndarray:
+        """(3, n): the comoving number density of nu_e, nu_mu, nu_tau at each node."""
+        out = self.number.copy()
+        conv = self.mass_basis
+        out[:, conv] = self.u2 @ self.number[:, conv]
+        return out
 
 
 @dataclass(frozen=True)
@@ -99,6 +122,26 @@ class ThermalHistory:
     from it: the rate ``q_gamma_mev5`` of a tightly coupled bin is a small difference of large numbers."""
     steps_below_tolerance: int = 0
     """Steps the integrator accepted at its smallest step without meeting the tolerance (0 normally)."""
+    nu_grid_comoving: np.ndarray | None = field(default=None, repr=False)
+    """(3, n): comoving energy (a^4 rho, a_h = 1) of the non-thermal decay neutrinos of each flavour
+    (None: none followed; their energy went to the thermal neutrinos)."""
+    capture_tau: np.ndarray | None = field(default=None, repr=False)
+    """(2, n): lambda tau_n of nu_e n -> p e- and nubar_e p -> n e+ by the non-thermal neutrinos
+    (BBN divides by its tau_n and adds them to the thermal rates)."""
+    neutrino_injection: str = "none"
+    """How the decay neutrinos were followed: "spectral", "thermal", or "none" (no N)."""
+    nu_spectrum: NeutrinoSpectrum | None = field(default=None, repr=False)
+
+    def energy_budget(self) -> dict[str, float]:
+        """Where the energy N gave up ended, as fractions of it: 'gamma' (the photon plasma, directly
+        and through the decay neutrinos' collisions), 'nu_thermal', 'nu_nonthermal' (still on the grid
+        at recombination), and 'imbalance' (1 - their sum: numerical, < 1e-4)."""
+        inj = self.injected_comoving
+        total = inj.get("N", 0.0)
+        if total == 0.0:
+            return {"gamma": 0.0, "nu_thermal": 0.0, "nu_nonthermal": 0.0, "imbalance": 0.0}
+        g, t, n = inj["gamma"] / total, inj["nu"] / total, inj.get("nu_nonthermal", 0.0) / total
+        return {"gamma": g, "nu_thermal": t, "nu_nonthermal": n, "imbalance": 1.0 - g - t - n}
 
     def summary(self) -> dict[str, object]:
         """A JSON-ready summary; its keys are stable (other tools read them)."""
@@ -109,6 +152,8 @@ class ThermalHistory:
             "T_gamma_over_T_nu": self.T_gamma_over_T_nu,
             "T_gamma_over_T_nu_flavours": [float(self.T_gamma_mev[-1] / t) for t in self.T_nu_mev[:, -1]],
             "t_recombination_s": float(self.t_s[-1]),
+            "neutrino_injection": self.neutrino_injection,
+            "injected_energy_fractions": self.energy_budget(),
         }
 
 
@@ -287,14 +332,32 @@ def _assemble(xs, ys, state_rates, q, W, M, width, g_N, T_h, n_head, has_n) -> T
 
 
 def _history(
-    xs, t, T_g, T_nu, hub, rho_n, n_n, p_n, q_g, q_nu, photon, energy, injected, t_in_seconds=False, heat_gamma=None
+    xs,
+    t,
+    T_g,
+    T_nu,
+    hub,
+    rho_n,
+    n_n,
+    p_n,
+    q_g,
+    q_nu,
+    photon,
+    energy,
+    injected,
+    t_in_seconds=False,
+    heat_gamma=None,
+    nu_grid_comoving=None,
+    capture_tau=None,
 ) -> ThermalHistory:
     """Derived quantities (N_eff, eta ratio, ...) and the ThermalHistory record."""
     n = xs.size
+    a = np.exp(xs)
     rho_g = eq.RHO_GAMMA_PER_T4 * T_g**4
     rho_nu = eq.RHO_NU_PER_T4 * (T_nu**4).sum(axis=0)
+    if nu_grid_comoving is not None:
+        rho_nu = rho_nu + nu_grid_comoving.sum(axis=0) / a**4
     neff = NEFF_NORM * (rho_nu + 3 * p_n) / rho_g
-    a = np.exp(xs)
     aT = a * T_g
     t_nu_eff = ((T_nu[:, -1] ** 4).sum() / 3) ** 0.25
     ln_T_rev = np.log(T_g[::-1])
@@ -318,6 +381,8 @@ def _history(
         T_gamma_over_T_nu=float(T_g[-1] / t_nu_eff),
         injected_comoving=injected,
         heat_gamma_comoving=heat_gamma,
+        nu_grid_comoving=nu_grid_comoving,
+        capture_tau=capture_tau,
     )
 
 
@@ -352,6 +417,7 @@ def solve(
     h_max: float = 0.05,
     max_injection_fraction: float = 0.005,
     tight_coupling: bool = True,
+    neutrino_injection: str = "spectral",
 ) -> ThermalHistory:
     """Integrate the thermal history from the hand-off to recombination; ``model=None`` is the SM.
 
@@ -362,7 +428,13 @@ def solve(
     adaptive Rosenbrock method (Shampine & Reichelt's ode23s pair, relative tolerance ``rtol``) with
     that energy injected at a constant comoving rate over the step (half to photons and half to nu_a for
     decays; scatterings to nu_a): the comoving energy balance is exact by construction.
+
+    ``neutrino_injection``: "spectral" puts the neutrinos of the decays on a momentum grid and follows
+    their collisions, flavour and n <-> p conversions (``neutrinos``); "thermal" hands their energy to
+    the nu_a temperature at once.
     """
+    if neutrino_injection not in INJECTIONS:
+        raise ValueError(f"neutrino_injection = {neutrino_injection!r}: allowed values are {INJECTIONS}")
     cosmology = cosmology or Cosmology()
     th, tp, mt, rp = _kernel_tables()
     q, W = _momentum_grid(n_bins)
@@ -389,7 +461,9 @@ def solve(
     h0 = math.sqrt(8 * math.pi * rho0 / 3) / c.M_PL_MEV
     y0 = np.array([T_h, T_h, T_h, T_h, math.log(1.0 / (2.0 * h0))])
     gt = np.array([lnT[0], lnT[1] - lnT[0], T_lo])
-    xs, ys, Fs, acc, count, forced = _kernels.integrate(
+    spectral = neutrino_injection == "spectral" and model is not None
+    ntc = _grid_context(_grid_q_max(q, np_, T_h) if spectral else nu.Q_LOW * 2.0)
+    xs, ys, Fs, acc, mom, count, forced, n_grid, conv = _kernels.integrate(
         y0,
         F0,
         T_rec,
@@ -409,10 +483,12 @@ def solve(
         rp,
         200_000,
         tight_coupling,
+        spectral,
+        ntc,
     )
     if count >= 200_000 or not np.all(np.isfinite(ys[:count])):
         raise SolverError("background", model, "the integrator did not reach recombination")
-    xs, ys, Fs, acc = xs[:count], ys[:count], Fs[:count], acc[:count]
+    xs, ys, Fs, acc, mom = xs[:count], ys[:count], Fs[:count], acc[:count], mom[:count]
     # end exactly at recombination: interpolate the last step
     ln_tg = np.log(ys[-2:, 0]) - xs[-2:]  # ln T_gamma of the last two steps (ys holds a T)
     frac = (ln_tg[0] - math.log(T_rec)) / (ln_tg[0] - ln_tg[1])
@@ -429,11 +505,68 @@ def solve(
     y_out[4] = np.exp(y_out[4])  # ln t -> t
     acc = acc.copy()
     acc[-1] = acc[-2] + frac * (acc[-1] - acc[-2])
-    history = _assemble_fast(grid, y_out, F_out, acc, q, W, np_, model is not None, rho_m0, th, tp, gt, ln_gamma)
-    return dataclasses.replace(history, steps_below_tolerance=int(forced))
+    if spectral:
+        mom = mom.T.copy()
+        mom[:, -1] = mom[:, -2] + frac * (mom[:, -1] - mom[:, -2])
+    else:
+        mom = None
+    history = _assemble_fast(grid, y_out, F_out, acc, q, W, np_, model is not None, rho_m0, th, tp, gt, ln_gamma, mom)
+    spectrum = NeutrinoSpectrum(ntc[0] * T_h, n_grid, conv, nu.pmns_squared()) if spectral else None
+    return dataclasses.replace(
+        history,
+        steps_below_tolerance=int(forced),
+        neutrino_injection=neutrino_injection if model is not None else "none",
+        nu_spectrum=spectrum,
+    )
 
 
-def _assemble_fast(xs, y, F, acc, q, W, np_, has_n, rho_m0, th, tp, gt, ln_gamma) -> ThermalHistory:
+def _grid_q_max(q: np.ndarray, np_: np.ndarray, T_h: float) -> float:
+    """The largest comoving momentum a decay neutrino can have before T_FREE: from the fastest N bin
+    at the hand-off, or from N at rest when a has grown to (T_h / T_FREE) x 2 (e+- annihilation and
+    some heating)."""
+    M = np_[1]
+    a_free = 2.0 * T_h / nu.T_FREE_MEV
+    return max(math.sqrt(q[-1] ** 2 + (M / T_h) ** 2), M * a_free / T_h)
+
+
+@functools.lru_cache(maxsize=8)
+def _grid_context(q_max: float) -> tuple:
+    """The tables of the decay-neutrino kernels for a grid up to q_max (``_nonthermal``)."""
+    n = nu.grid_size(q_max) if q_max > nu.Q_LOW * 2.0 else 2
+    D, B, EB = nu.deposit_kernels(n_max := max(n, 2))
+    jt, lw0, dlw = nu.annihilation_table()
+    ct, le0, dle = nu.capture_table()
+    pi_, pf = nu.process_table()
+    c_tr = 16.0 * math.sqrt(2.0) * c.G_F_MEV2 / (3.0 * c.M_W_MEV**2 * nu.DM21SQ_EV2 * 1e-12 * nu.TRANSITION_X)
+    ntp = np.array(
+        [
+            math.log(nu.Q_LOW),
+            math.log(10.0) / nu.NODES_PER_DECADE,
+            c.G_F_MEV2**2 / math.pi,
+            c.M_E_MEV,
+            c.Q_NP_MEV,
+            nu.T_FREE_MEV,
+            nu.T_COLLISIONS_OFF_MEV,
+            c_tr,
+        ]
+    )
+    return (
+        nu.grid_nodes(n_max),
+        nu.pmns_squared(),
+        pi_,
+        pf,
+        np.ascontiguousarray(D),
+        np.ascontiguousarray(B),
+        np.ascontiguousarray(EB),
+        jt,
+        np.array([lw0, dlw]),
+        np.ascontiguousarray(ct),
+        np.array([le0, dle]),
+        ntp,
+    )
+
+
+def _assemble_fast(xs, y, F, acc, q, W, np_, has_n, rho_m0, th, tp, gt, ln_gamma, mom) -> ThermalHistory:
     T_g, T_nu, t = y[0], np.ascontiguousarray(y[1:4]), y[4]
     n_n, rho_n, p_n, hub, q_g, q_nu, photon, energy = _kernels.observables(
         xs,
@@ -463,6 +596,16 @@ def _assemble_fast(xs, y, F, acc, q, W, np_, has_n, rho_m0, th, tp, gt, ln_gamma
         q_nu,
         photon,
         energy,
-        {"gamma": float(acc[-1, 0]), "nu": float(acc[-1, 1:4].sum()), "N": float(acc[-1, 4])},
+        {
+            "gamma": float(acc[-1, 0]),
+            "nu": float(acc[-1, 1:4].sum()),
+            "N": float(acc[-1, 4]),
+            "nu_onto_grid": float(acc[-1, 5]),
+            "nu_grid_to_gamma": float(acc[-1, 6]),
+            "nu_grid_to_thermal": float(acc[-1, 7]),
+            "nu_nonthermal": float(mom[0:3, -1].sum()) if mom is not None else 0.0,
+        },
         heat_gamma=np.ascontiguousarray(acc[:, 0]),
+        nu_grid_comoving=mom[0:3] if mom is not None else None,
+        capture_tau=mom[3:5] if mom is not None else None,
     )

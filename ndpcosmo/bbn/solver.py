@@ -120,6 +120,7 @@ def _history_grid(
     T_end_mev: float,
     points_per_efold: int,
     delta_neff: float = 0.0,
+    tau_n_s: float = 879.4,
 ) -> _Grid:
     x = np.log(history.a)
     T_g = history.T_gamma_mev
@@ -135,6 +136,11 @@ def _history_grid(
     a_today = history.a[-1] * history.T_gamma_mev[-1] / (cosmology.T_cmb_K * c.K_B_MEV_PER_K)
     n_b = baryon_density_today_mev3(cosmology) * (a_today / np.exp(xs)) ** 3
     lam_np, lam_pn = weak(T_grid, Tnu_grid)
+    if history.capture_tau is not None:
+        # the non-thermal decay neutrinos' nu_e n -> p e- and nubar_e p -> n e+ (lambda tau_n)
+        ct = history.capture_tau[:, keep]
+        lam_np = lam_np + np.interp(xs, x, ct[0], right=0.0) / tau_n_s
+        lam_pn = lam_pn + np.interp(xs, x, ct[1], right=0.0) / tau_n_s
     # extra free-streaming radiation: Delta N_eff x (7/8)(4/11)^(4/3) rho_gamma late, redshifting as a^-4
     rho_gamma_end = math.pi**2 / 15.0 * history.T_gamma_mev[-1] ** 4
     rho_x = delta_neff * 7.0 / 8.0 * (4.0 / 11.0) ** (4.0 / 3.0) * rho_gamma_end * (history.a[-1] / np.exp(xs)) ** 4
@@ -343,7 +349,7 @@ def solve(
     if weak is None:
         weak = _default_weak(cosmology.tau_n_s)
     tables = tables or rate_tables(network, library)
-    grid = _history_grid(history, cosmology, weak, T_end_mev, points_per_efold, delta_neff)
+    grid = _history_grid(history, cosmology, weak, T_end_mev, points_per_efold, delta_neff, cosmology.tau_n_s)
     ones = np.ones(len(tables.reactions))
     Y, steps = _run(grid, tables, ones, rtol)
     Y = np.maximum(Y, 0.0)  # a nuclide burnt to nothing ends within atol of 0, possibly just below

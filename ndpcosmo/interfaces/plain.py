@@ -77,6 +77,8 @@ class Loglike:
     data: tuple[str, ...] = DEFAULT_DATA
     planck_dir: str | os.PathLike | None = None
     theory_errors: str = "step3"
+    precision: object | None = None
+    """The chain's ``Precision`` (default ``Precision(bbn_errors="none")``)."""
     failures: int = 0
     calls: int = 0
     _likelihoods: dict[bool, CombinedLikelihood] = field(default_factory=dict, repr=False)
@@ -99,7 +101,7 @@ class Loglike:
         mean, sigma = likelihood.tau_n_prior_s()  # the data's choice (data.TAU_N_PRIORS)
         if not sampled_tau_n:
             cosmology = dataclasses.replace(cosmology, tau_n_s=mean)
-        terms = likelihood.chi2_terms(run(model, cosmology, Precision(bbn_errors="none")))
+        terms = likelihood.chi2_terms(run(model, cosmology, self.precision or Precision(bbn_errors="none")))
         if sampled_tau_n:
             terms["tau_n_prior"] = ((cosmology.tau_n_s - mean) / sigma) ** 2
         return terms

@@ -340,6 +340,8 @@ def observables(result) -> dict[str, object]:
         "Li7_H": float(final.Li7_H),
         "mu": result.distortions.mu,
         "y": result.distortions.y,
+        "neutrino_injection": result.history.neutrino_injection,
+        "injected_energy_fractions": result.history.energy_budget(),
     }
 
 

@@ -1,0 +1,226 @@
+"""The non-thermal decay neutrinos (``background.neutrinos``, ``background._nonthermal``): their rates
+against published energy-transfer rates and textbook cross sections, the grid's conservation, their
+n <-> p conversions against an analytic integral, and the limits where they must agree with the thermal
+treatment."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy import integrate
+
+from ndpcosmo import constants as c
+from ndpcosmo.background import _nonthermal as nt
+from ndpcosmo.background import neutrinos as nu
+from ndpcosmo.background import solve
+from ndpcosmo.background.solver import _grid_context
+from ndpcosmo.background.thermo import em_plasma
+from ndpcosmo.bbn import solve as solve_bbn
+from ndpcosmo.model import DipolePortal
+from ndpcosmo.production import solve as solve_abundance
+
+SIN2W = 1.0 - (c.M_W_MEV / c.M_Z_MEV) ** 2
+
+
+def _abundance(model):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return solve_abundance(model)
+
+
+def test_annihilation_rates_reproduce_escudero_in_the_maxwell_boltzmann_limit():
+    # Escudero (arXiv:1812.05605, eq. 2.14, Maxwell-Boltzmann, massless e): nu_a nubar_a -> e+e- takes
+    # 128 X_a G_F^2 T^9 / pi^5 of energy from the nu_a + nubar_a of temperature T, and nu_a nubar_a ->
+    # nu_b nubar_b 32 G_F^2 T^9 / pi^5 per other flavour b. Our coefficients with Gamma = 2 K E (rho + P)
+    # for MB projectiles and targets (rho = 3 T^4/pi^2 per state): the energy lost by nu and nubar is
+    # 2 int d^3p/(2pi)^3 e^{-p/T} Gamma(p) p
+    idx, coef = nu.process_table()
+    rho_mb = 3.0 / math.pi**2
+    moment = 24.0 / (2 * math.pi**2)  # int d^3p/(2 pi)^3 p^2 e^{-p}
+    for a in range(3):
+        x = (-0.5 + SIN2W if a else 0.5 + SIN2W) ** 2 + SIN2W**2
+        ann = [k for (aa, kind, *_), k in zip(idx, coef, strict=True) if aa == a and kind == 1]
+        assert len(ann) == 1
+        rate = 2 * 2 * ann[0] / math.pi * (4 / 3) * rho_mb * moment
+        assert rate == pytest.approx(128 * x / math.pi**5, rel=1e-12)
+        to_nu = [
+            k
+            for (aa, kind, tgt, _s, r1, r2), k in zip(idx, coef, strict=True)
+            if aa == a and r1 >= 0 and r1 != a and r1 == r2
+        ]
+        assert len(to_nu) == 2
+        for k in to_nu:
+            assert 2 * 2 * k / math.pi * (4 / 3) * rho_mb * moment == pytest.approx(32 / math.pi**5, rel=1e-12)
+
+
+def test_annihilation_threshold_integral():
+    # J(w) -> 2 (4/3)(7 pi^2/240) for massless electrons, ~ e^{-2/w} far below threshold (only targets
+    # with x u > 2/w = 40 annihilate at w = 0.05), and at w = 0.5 and 5
+    # against a direct two-dimensional integration (scipy) of the module doc's formula
+    assert nu.annihilation_J(np.array([1e5]))[0] == pytest.approx(2 * 4 / 3 * 7 * math.pi**2 / 240, rel=2e-4)
+    assert 0.0 < nu.annihilation_J(np.array([0.05]))[0] < 1e-6
+    for w in (0.5, 5.0):
+
+        def inner(x, w=w):
+            u0 = min(2.0 / (w * x), 2.0)
+            val, _ = integrate.quad(lambda u: 2 * u * u * math.sqrt(max(1 - 4 / (2 * w * x * u), 0.0)), u0, 2.0)
+            return x**3 / (math.exp(x) + 1) * val
+
+        ref = integrate.quad(inner, 0.0, 60.0, limit=200)[0] / (4 * math.pi**2)
+        assert nu.annihilation_J(np.array([w]))[0] == pytest.approx(ref, rel=3e-3)
+
+
+@pytest.mark.parametrize("shape", [nu.SHAPE_E, nu.SHAPE_FLAT, nu.SHAPE_SQ])
+def test_deposit_kernels_conserve_number_and_energy(shape):
+    # a collision's products: all of them somewhere (on the grid or below it), with the mean energy
+    # fractions of the y-distribution: remnant 9/16, 1/2, 3/4 and second product the rest
+    n = 40
+    D, B, EB = nu.deposit_kernels(n)
+    q = nu.grid_nodes(n)
+    remnant = {nu.SHAPE_E: 0.5625, nu.SHAPE_FLAT: 0.5, nu.SHAPE_SQ: 0.75}[shape]
+    for k in (0, 5, 39):
+        for role, mean in ((0, remnant), (1, 1 - remnant)):
+            assert D[shape, role, k, : k + 1].sum() + B[shape, role, k] == pytest.approx(1.0, abs=1e-13)
+            energy = (D[shape, role, k, : k + 1] * q[: k + 1]).sum() / q[k] + EB[shape, role, k]
+            assert energy == pytest.approx(mean, abs=1e-13)
+            assert np.all(D[shape, role, k, k + 1 :] == 0.0)
+
+
+def test_energy_a_neutrino_hands_to_the_plasma_per_collision_time():
+    # a nu_mu (and nubar_mu) population at one node, E = 100 MeV, T = 3 MeV, over a short dt: the energy
+    # the photon plasma receives is N E dt [sum over e-, e+ of Gamma <y> + Gamma(nu nubar -> e+e-)],
+    # from the textbook cross sections (massless e, e.g. Giunti & Kim ch. 5): nu e- : G_F^2 s/pi (gL^2 +
+    # gR^2/3), <y> = (gL^2/2 + gR^2/12)/(gL^2 + gR^2/3); nu e+ : gL <-> gR; nu nubar -> e+e- (massless):
+    # (2/3) G_F^2 s/pi (gL^2 + gR^2), all the energy; Gamma = 2 K E (rho + P)_target
+    gL, gR = -0.5 + SIN2W, SIN2W
+    T = 3.0
+    E = 100.0
+    em = em_plasma(np.array(T))
+    rho_p_e = float(em["rho_e"] + em["p_e"])  # e- and e+ together
+    gf2 = c.G_F_MEV2**2 / math.pi
+    g_em = 2 * gf2 * (gL**2 + gR**2 / 3) * E * rho_p_e / 2
+    y_em = (gL**2 / 2 + gR**2 / 12) / (gL**2 + gR**2 / 3)
+    g_ep = 2 * gf2 * (gL**2 / 3 + gR**2) * E * rho_p_e / 2
+    y_ep = (gR**2 / 2 + gL**2 / 12) / (gR**2 + gL**2 / 3)
+    rho1 = 7 * math.pi**2 / 240 * T**4
+    g_ann = 2 * gf2 * (2 / 3) * (gL**2 + gR**2) * E * (4 / 3) * rho1
+    expected = g_em * y_em + g_ep * y_ep + g_ann  # per unit N E
+    ctx = _grid_context(1e4)
+    q = ctx[0]
+    k = 30
+    scale = E / q[k]
+    N = np.zeros((3, q.size))
+    N[1, k] = 1.0
+    out = np.zeros(4)
+    dt = 1e-6 / expected
+    nt.step(
+        N,
+        np.zeros(q.size, dtype=bool),
+        np.zeros((3, q.size)),
+        dt,
+        scale,
+        T,
+        np.full(3, T),
+        rho_p_e,
+        True,
+        q,
+        ctx[1],
+        ctx[2],
+        ctx[3],
+        ctx[4],
+        ctx[5],
+        ctx[6],
+        ctx[7],
+        ctx[8],
+        gf2,
+        c.M_E_MEV,
+        np.zeros((3, q.size)),
+        out,
+    )
+    assert out[0] * scale / (E * dt) == pytest.approx(expected, rel=3e-3)  # J(w = 1150) is 1e-3 below massless
+
+
+def test_capture_of_decay_neutrinos_against_the_analytic_integral():
+    # N -> nu_e gamma at rest (20 MeV, tau = 400 s, after the flavour transition: a nu_e is nu_e with
+    # probability P_ee = sum_i |U_ei|^4), collisions negligible (< 1e-3 H at T < 60 keV): at each time
+    # lambda tau_n = P_ee / 2 int dt' Gamma n_N(t') (a'/a)^3 sigma tau_n(E = M/2 a'/a) (1 - f_e), with the
+    # module's cross sections; against the kernel's grid (12 nodes a decade, linear sharing: sigma ~ E^2
+    # is overestimated by up to 1 % between nodes)
+    model = DipolePortal(20.0, 1e-11 * math.sqrt(3768.4298 / 400.0 / 8000.0), flavour="e")
+    assert model.tau_s == pytest.approx(400.0, rel=1e-3)
+    h = solve(model, _abundance(model))
+    ct, le0, dle = nu.capture_table()
+    lnE = le0 + dle * np.arange(ct.shape[1])
+    p_ee = float(np.sum(nu.pmns_squared()[0] ** 2))
+    t, a, T = h.t_s, h.a, h.T_gamma_mev
+    decays = model.width_mev / c.HBAR_MEV_S * h.n_N_mev3 * a**3  # comoving decays per second
+    for i in np.searchsorted(t, [400.0, 1200.0, 3000.0]):
+        E = 0.5 * model.mass_mev * a[: i + 1] / a[i]
+        xe, xp = (E + c.Q_NP_MEV) / T[i], (E - c.Q_NP_MEV) / T[i]
+        sig_np = np.interp(np.log(E), lnE, ct[0]) * (1 - 1 / (np.exp(np.minimum(xe, 700)) + 1))
+        sig_pn = np.interp(np.log(E), lnE, ct[1]) * (1 - 1 / (np.exp(np.minimum(xp, 700)) + 1))
+        for row, sig in ((0, sig_np), (1, sig_pn)):
+            ref = p_ee / 2 * integrate.trapezoid(decays[: i + 1] * sig, t[: i + 1]) / a[i] ** 3
+            assert h.capture_tau[row, i] == pytest.approx(ref, rel=0.02)
+
+
+def test_without_decays_before_recombination_nothing_changes():
+    # a 1 MeV N decaying long after recombination (tau = 4e9 s): nothing on the grid, the spectral and
+    # thermal treatments identical to 1e-6
+    model = DipolePortal(1.0, 1e-14)
+    ab = _abundance(model)
+    a = solve(model, ab, neutrino_injection="spectral")
+    b = solve(model, ab, neutrino_injection="thermal")
+    for key in ("neff_bbn", "neff_cmb", "eta_ratio"):
+        assert getattr(a, key) == pytest.approx(getattr(b, key), rel=1e-6), key
+    assert a.energy_budget()["nu_nonthermal"] < 1e-6
+
+
+def test_neutrinos_near_the_temperature_where_they_thermalise():
+    # 20 MeV N gone by T ~ 3 MeV (tau = 5e-5 s): its 10 MeV neutrinos meet a coupled plasma and
+    # thermalise; the spectral and thermal treatments differ only by where the collisions put the
+    # energy while the neutrinos decouple (Delta N_eff 4e-3, Y_P 6e-5 here)
+    model = DipolePortal(20.0, 1e-9)
+    ab = _abundance(model)
+    a = solve(model, ab, neutrino_injection="spectral")
+    b = solve(model, ab, neutrino_injection="thermal")
+    assert a.neff_cmb == pytest.approx(b.neff_cmb, abs=6e-3)
+    assert solve_bbn(a, errors="none").Yp == pytest.approx(solve_bbn(b, errors="none").Yp, abs=2e-4)
+    assert a.energy_budget()["nu_nonthermal"] < 3e-3
+
+
+def test_energy_budget_closes_and_nonthermal_nu_e_raise_helium():
+    # 20 MeV N -> nu_e gamma at tau = 5 s: the injected energy ends in photons, thermal and non-thermal
+    # neutrinos with nothing lost (1e-10); the energetic nubar_e p -> n e+ raise Y_P well above the
+    # thermal treatment's (Dolgov et al. 2000: non-thermal nu_e drive n/p up)
+    model = DipolePortal(20.0, 3e-12, flavour="e")
+    ab = _abundance(model)
+    a = solve(model, ab)
+    b = solve(model, ab, neutrino_injection="thermal")
+    budget = a.energy_budget()
+    assert abs(budget["imbalance"]) < 1e-10
+    assert budget["nu_nonthermal"] > 0.3 and budget["gamma"] > 0.5
+    assert solve_bbn(a, errors="none").Yp - solve_bbn(b, errors="none").Yp > 0.01
+
+
+def test_spectral_history_converges():
+    # halving the tolerances moves N_eff and eta by < 3e-4 (relative) on Step 1's grid with the spectral
+    # decay neutrinos. Not 1e-4 as the temperatures alone (test_background): a grid node turns from
+    # flavour to mass states at one step (its mid-step); the 1 GeV, 1e-14 mu_B point (N_eff 1.10) moves
+    # by 1.8e-4. Y_P by < 2e-4 absolute.
+    worst = 0.0
+    for M in (0.0681, 1.0, 30.0, 1000.0):
+        for mu in (1e-14, 1e-12, 1e-10, 1e-8):
+            model = DipolePortal(M, mu)
+            ab = _abundance(model)
+            a = solve(model, ab)
+            b = solve(model, ab, rtol=5e-8, h_max=0.025, max_injection_fraction=0.0025)
+            for key in ("neff_bbn", "neff_cmb", "eta_ratio"):
+                worst = max(worst, abs(getattr(a, key) / getattr(b, key) - 1))
+            if M == 1000.0 and mu == 1e-14:
+                yp = solve_bbn(a, errors="none").Yp - solve_bbn(b, errors="none").Yp
+                assert abs(yp) < 2e-4
+    assert worst < 3e-4
