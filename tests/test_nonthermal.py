@@ -224,3 +224,22 @@ def test_spectral_history_converges():
                 yp = solve_bbn(a, errors="none").Yp - solve_bbn(b, errors="none").Yp
                 assert abs(yp) < 2e-4
     assert worst < 3e-4
+
+
+def test_cli_reports_where_the_injected_energy_ended(capsys):
+    # `history --json`: the treatment and the fractions of N's energy in photons, thermal and non-thermal
+    # neutrinos (summing to 1); --neutrino-injection thermal leaves nothing non-thermal
+    import json
+
+    from ndpcosmo.cli import main
+
+    args = ["history", "--mass", "20", "--mu", "3e-12", "--flavour", "e", "--json"]
+    out = {}
+    for injection in ("spectral", "thermal"):
+        assert main([*args, "--neutrino-injection", injection]) == 0
+        out[injection] = json.loads(capsys.readouterr().out)
+        assert out[injection]["neutrino_injection"] == injection
+        f = out[injection]["injected_energy_fractions"]
+        assert f["gamma"] + f["nu_thermal"] + f["nu_nonthermal"] == pytest.approx(1.0, abs=1e-10)
+    assert out["spectral"]["injected_energy_fractions"]["nu_nonthermal"] > 0.3
+    assert out["thermal"]["injected_energy_fractions"]["nu_nonthermal"] == 0.0
