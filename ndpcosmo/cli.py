@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .model import FLAVOURS, NATURES, Cosmology, DipolePortal, Precision
+from .model import FLAVOURS, NATURES, Cosmology, DipolePortal, Precision, Relic
 from .verdict import finite_or_none
 
 
@@ -31,6 +31,37 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     _add_injection_argument(parser)
 
 
+def _add_relic_arguments(parser: argparse.ArgumentParser) -> None:
+    """Any particle decaying at rest into photons and neutrinos instead of N (``model.Relic``)."""
+    parser.add_argument("--relic-mass", type=float, metavar="MEV", help="a decaying relic instead of N: its mass [MeV]")
+    parser.add_argument("--relic-tau", type=float, metavar="S", help="the relic's lifetime [s]")
+    parser.add_argument("--relic-abundance", type=float, metavar="R", help="the relic's n/n_gamma at T0")
+    parser.add_argument("--relic-T0", type=float, default=10.0, metavar="MEV", help="T0 [MeV] (default 10)")
+    parser.add_argument("--relic-flavour", choices=FLAVOURS, default="mu", help="its neutrinos' flavour")
+    parser.add_argument(
+        "--relic-photon-fraction", type=float, default=0.5, metavar="F", help="share of M into photons (default 0.5)"
+    )
+
+
+def _relic(args: argparse.Namespace) -> Relic | None:
+    """The Relic of the --relic-* arguments (None without --relic-mass)."""
+    given = [a for a in ("relic_mass", "relic_tau", "relic_abundance") if getattr(args, a, None) is not None]
+    if not given:
+        return None
+    if len(given) < 3:
+        raise ValueError("a relic needs --relic-mass, --relic-tau and --relic-abundance")
+    if getattr(args, "mass", None) is not None or getattr(args, "mu", None) is not None:
+        raise ValueError("give either --relic-* or --mass/--mu, not both")
+    return Relic(
+        args.relic_mass,
+        args.relic_tau,
+        args.relic_abundance,
+        T0_mev=args.relic_T0,
+        photon_fraction=args.relic_photon_fraction,
+        flavour=args.relic_flavour,
+    )
+
+
 def _add_injection_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--neutrino-injection",
@@ -47,12 +78,13 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ndpcosmo {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     rn = sub.add_parser("run", help="one model point: observables, chi^2 per term and the 95 %% CL verdicts")
-    rn.add_argument("--mass", type=float, required=True, metavar="MEV", help="N mass M_N [MeV]")
-    rn.add_argument("--mu", type=float, required=True, metavar="MUB", help="transition moment [Bohr magnetons]")
+    rn.add_argument("--mass", type=float, metavar="MEV", help="N mass M_N [MeV] (required unless --relic-*)")
+    rn.add_argument("--mu", type=float, metavar="MUB", help="transition moment [Bohr magnetons] (with --mass)")
     rn.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV] (default none)")
     rn.add_argument("--nature", choices=NATURES, default="dirac")
     rn.add_argument("--flavour", choices=FLAVOURS, default="mu")
     _add_injection_argument(rn)
+    _add_relic_arguments(rn)
     rn.add_argument(
         "--data",
         default=None,
@@ -112,6 +144,7 @@ def _build_parser() -> argparse.ArgumentParser:
     hi = sub.add_parser("history", help="thermal history with N: N_eff at BBN and CMB, eta ratio")
     hi.add_argument("--sm", action="store_true", help="the Standard Model (no N)")
     _add_model_arguments(hi)
+    _add_relic_arguments(hi)
     hi.add_argument("--json", action="store_true", help="print a JSON object")
     hi.add_argument("--plot", metavar="FILE", help="write a plot of T_gamma/T_nu, rho_N/rho_gamma and N_eff")
     bb = sub.add_parser("bbn", help="primordial abundances: the SM (plus Delta N_eff) or with N")
@@ -119,6 +152,7 @@ def _build_parser() -> argparse.ArgumentParser:
     bb.add_argument("--tau-n", type=float, default=879.4, metavar="S", help="neutron lifetime [s] (default 879.4)")
     bb.add_argument("--dneff", type=float, default=0.0, metavar="DN", help="extra free-streaming Delta N_eff")
     _add_model_arguments(bb)
+    _add_relic_arguments(bb)
     bb.add_argument("--network", choices=("key", "extended"), default="key", help="nuclear network")
     bb.add_argument("--library", choices=("starlib", "reaclib"), default="starlib", help="nuclear rate library")
     bb.add_argument(
@@ -191,23 +225,27 @@ def _print_summary(summary: dict[str, object], as_json: bool) -> None:
 def _history(args: argparse.Namespace) -> int:
     from . import background, production
 
+    relic = _relic(args)
+    abundance = None
     if args.sm:
-        if args.mass is not None or args.mu is not None:
-            raise ValueError("--sm takes no --mass or --mu")
-        model, abundance = None, None
+        if args.mass is not None or args.mu is not None or relic is not None:
+            raise ValueError("--sm takes no --mass, --mu or --relic-*")
+        model = None
+    elif relic is not None:
+        model = relic
     else:
         if args.mass is None or args.mu is None:
-            raise ValueError("history needs --mass and --mu (or --sm for the Standard Model)")
+            raise ValueError("history needs --mass and --mu, or --relic-*, or --sm for the Standard Model")
         model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if model is not None:
+        if isinstance(model, DipolePortal):
             abundance = production.solve(model)
         history = background.solve(model, abundance, neutrino_injection=args.neutrino_injection)
     for w in caught:
         print(f"ndpcosmo: warning: {w.message}", file=sys.stderr)
     summary: dict[str, object] = {}
-    if model is not None:
+    if abundance is not None:
         summary.update(abundance.summary())
     summary.update(history.summary())
     _print_summary(summary, args.json)
@@ -227,13 +265,13 @@ def _bbn(args: argparse.Namespace) -> int:
     cosmology = Cosmology(omega_b=args.omega_b, tau_n_s=args.tau_n)
     if (args.mass is None) != (args.mu is None):
         raise ValueError("bbn with N needs both --mass and --mu (neither for the Standard Model)")
-    model = None
+    model = _relic(args)
     if args.mass is not None:
         model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
     summary: dict[str, object] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        abundance = production.solve(model) if model is not None else None
+        abundance = production.solve(model) if isinstance(model, DipolePortal) else None
         history = background.solve(model, abundance, cosmology, neutrino_injection=args.neutrino_injection)
         result = solve_bbn(
             history, cosmology, network=args.network, library=args.library, errors=args.errors, delta_neff=args.dneff
@@ -336,7 +374,11 @@ def _cmb(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .verdict import assess_with_result
 
-    model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
+    model = _relic(args)
+    if model is None:
+        if args.mass is None or args.mu is None:
+            raise ValueError("run needs --mass and --mu (or --relic-mass, --relic-tau and --relic-abundance)")
+        model = DipolePortal(args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         summary, result = assess_with_result(

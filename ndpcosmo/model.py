@@ -134,6 +134,65 @@ class DipolePortal:
         return 2
 
 
+RELIC_TAU_RANGE_S = (1e-3, 1e14)
+RELIC_T0_RANGE_MEV = (2.0, 50.0)
+
+
+@dataclass(frozen=True)
+class Relic:
+    """Any particle X decaying at rest into photons and neutrinos, through the same chain as N.
+
+    Conventions (beside ACROPOLIS's ``DecayModel(mass, tau, temp0, n0a, bree, braa)``, Depta, Hufnagel,
+    Schmidt-Hoberg arXiv:2011.06518): ``n_over_ngamma`` is the number density of X (particles plus
+    antiparticles) over the photons' at the photon temperature ``T0_mev`` (ACROPOLIS's n0a at temp0);
+    X is cold (at rest) and decays with lifetime ``tau_s`` (no inverse decays, no production); a fraction
+    ``photon_fraction`` of its mass goes into photons of energy M/2 (2 f photons per decay: f = 1 is
+    ACROPOLIS's braa = 1, X -> gamma gamma) and the rest into nu and nubar of ``flavour`` in equal numbers,
+    also of M/2 (2 (1 - f) per decay). The default f = 0.5 is one photon and one nu (or nubar) of M/2,
+    as N -> nu gamma and Nbar -> nubar gamma. The chain starts at T0 (the neutrinos still coupled).
+
+    mass_mev in [1e-3, 1e4]; tau_s in [1e-3, 1e14]; n_over_ngamma in [0, 1e3]; T0_mev in [2, 50];
+    photon_fraction in [0, 1]; flavour "e", "mu" or "tau".
+    """
+
+    mass_mev: float
+    tau_s: float
+    n_over_ngamma: float
+    T0_mev: float = 10.0
+    photon_fraction: float = 0.5
+    flavour: str = "mu"
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "mass_mev", _check_number("mass_mev", self.mass_mev, *MASS_RANGE_MEV, "the relic's mass in MeV"))
+        set_(
+            self,
+            "tau_s",
+            _check_number("tau_s", self.tau_s, *RELIC_TAU_RANGE_S, "lifetime in s: from BBN's start to recombination"),
+        )
+        set_(
+            self,
+            "n_over_ngamma",
+            _check_number("n_over_ngamma", self.n_over_ngamma, 0.0, 1e3, "number density over the photons' at T0"),
+        )
+        set_(
+            self,
+            "T0_mev",
+            _check_number("T0_mev", self.T0_mev, *RELIC_T0_RANGE_MEV, "where the chain starts: neutrinos coupled"),
+        )
+        set_(
+            self,
+            "photon_fraction",
+            _check_number("photon_fraction", self.photon_fraction, 0.0, 1.0, "the share of M going into photons"),
+        )
+        set_(self, "flavour", _check_choice("flavour", self.flavour, FLAVOURS))
+
+    @property
+    def width_mev(self) -> float:
+        """Total width hbar / tau [MeV]."""
+        return c.HBAR_MEV_S / self.tau_s
+
+
 OMEGA_B_WHY = "Omega_b h^2 today; wide because a BBN profile of a diluted history runs over eta_ratio x [0.010, 0.040]"
 
 

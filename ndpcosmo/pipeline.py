@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from . import _precompile, background, bbn, cmb, distortions, photodisintegration, production
 from . import constants as c
 from .errors import SolverError
-from .model import Cosmology, DipolePortal, Precision
+from .model import Cosmology, DipolePortal, Precision, Relic
 
 
 @dataclass(frozen=True)
 class Result:
     """Everything computed for one model point."""
 
-    model: DipolePortal | None
-    """None: the Standard Model (no N)."""
+    model: DipolePortal | Relic | None
+    """None: the Standard Model (no N); a ``Relic``: any particle decaying at rest into photons and neutrinos."""
     cosmology: Cosmology
     precision: Precision
     abundance: production.Abundance | None
@@ -47,7 +47,9 @@ class Result:
         return self.photodisintegration if self.photodisintegration is not None else self.bbn
 
 
-def run(model: DipolePortal | None, cosmology: Cosmology | None = None, precision: Precision | None = None) -> Result:
+def run(
+    model: DipolePortal | Relic | None, cosmology: Cosmology | None = None, precision: Precision | None = None
+) -> Result:
     """Run the chain of stages for one model point (``model=None``: the Standard Model, no N)."""
     from . import __version__
 
@@ -56,7 +58,7 @@ def run(model: DipolePortal | None, cosmology: Cosmology | None = None, precisio
     _precompile.start()  # a first run on a machine: BBN's kernels compile in a helper meanwhile
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    abundance = production.solve(model, precision) if model is not None else None
+    abundance = production.solve(model, precision) if isinstance(model, DipolePortal) else None
     timings["production"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     history = background.solve(

@@ -10,11 +10,12 @@ and the Standard Model's profiles are computed once per choice of data and kept 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from functools import lru_cache
 
-from .model import DipolePortal, Precision
+from .model import DipolePortal, Precision, Relic
 
 MODEL_KEYS = ("mass_mev", "mu_muB", "T_RH_mev", "nature", "flavour")
 """The keys of a parameter dict ``assess`` accepts (``mass_mev`` and ``mu_muB`` required)."""
@@ -24,9 +25,9 @@ DEFAULT_DATA = "bbn,cmb,firas"
 """BBN, the compressed Planck 2018 Gaussian (shipped with the package) and FIRAS."""
 
 
-def model_from(model_or_params: DipolePortal | dict[str, object]) -> DipolePortal:
-    """A DipolePortal as given, or built from a dict with MODEL_KEYS."""
-    if isinstance(model_or_params, DipolePortal):
+def model_from(model_or_params: DipolePortal | Relic | dict[str, object]) -> DipolePortal | Relic:
+    """A DipolePortal or Relic as given, or a DipolePortal built from a dict with MODEL_KEYS."""
+    if isinstance(model_or_params, (DipolePortal, Relic)):
         return model_or_params
     if not isinstance(model_or_params, dict):
         raise ValueError(f"model_or_params: a DipolePortal or a dict with keys {MODEL_KEYS}, got {model_or_params!r}")
@@ -89,7 +90,10 @@ def assess_with_result(
     judge = assessor(names, None if planck_dir is None else str(planck_dir), theory_errors)
     result = run(model, default_cosmology(judge.likelihood), precision or Precision(bbn_errors="none"))
     assessment = judge.assess(result)
-    point = {"mass_mev": model.mass_mev, "mu_muB": model.mu_muB, "T_RH_mev": model.T_RH_mev}
+    if isinstance(model, Relic):
+        point = {"relic": dataclasses.asdict(model)}
+    else:
+        point = {"mass_mev": model.mass_mev, "mu_muB": model.mu_muB, "T_RH_mev": model.T_RH_mev}
     return finite_or_none(point | assessment.summary()), assessment.result
 
 

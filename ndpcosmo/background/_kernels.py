@@ -156,9 +156,11 @@ def _fermi_dirac(e_over_t: float) -> float:
 
 @njit(cache=True)
 def rho_n_at(x: float, F: np.ndarray, q: np.ndarray, w: np.ndarray, np_: np.ndarray, slaved: np.ndarray) -> float:
-    """rho_N [MeV^4] at x for occupations F, leaving out the ``slaved`` bins. np_ = [T_h, M, width, g_N, alpha]."""
+    """rho_N [MeV^4] at x for occupations F, leaving out the ``slaved`` bins. np_ = [T_h, M, width, g_N,
+    alpha, photon fraction f, momentum scale of the bins / T_h (1; ~0 for a relic at rest), inverse decays
+    (1 or 0)]."""
     T_h, M, g_N = np_[0], np_[1], np_[3]
-    scale = T_h * math.exp(-x)
+    scale = T_h * np_[6] * math.exp(-x)
     pref = g_N / (2.0 * math.pi**2) * scale**3
     total = 0.0
     for j in range(q.size):
@@ -204,7 +206,8 @@ def n_step(
     N lost through decays/inverse decays and through scatterings (positive: N lost energy); lost_bins
     gets each bin's decay/inverse-decay part."""
     T_h, M, width, g_N = np_[0], np_[1], np_[2], np_[3]
-    scale = T_h * math.exp(-(x + 0.5 * h))
+    scale = T_h * np_[6] * math.exp(-(x + 0.5 * h))
+    inverse = np_[7]
     pref = g_N / (2.0 * math.pi**2) * scale**3
     T_id = 0.5 * (T_g + T_a)
     lost_decay = 0.0
@@ -219,7 +222,7 @@ def n_step(
         if lam <= 0.0 or slaved[j]:
             F_new[j] = F[j]
             continue
-        f_star = (a * _fermi_dirac(E / T_id) + b * _fermi_dirac(E / T_a)) / lam
+        f_star = (a * inverse * _fermi_dirac(E / T_id) + b * _fermi_dirac(E / T_a)) / lam
         F_new[j] = f_star + (F[j] - f_star) * math.exp(-lam * dt)
         weight = pref * w[j] * q[j] ** 2 * E * (F_new[j] - F[j]) / lam
         lost_bins[j] = -weight * a
@@ -262,7 +265,7 @@ def n_coupling(
     # nothing to do either where the equilibrium N population is below e^-150 (M > 150 T)
     if (not conduct and not any_slaved) or M > 150.0 * max(T_g, T_a):
         return 0.0, 0.0
-    scale = T_h * math.exp(-x)
+    scale = T_h * np_[6] * math.exp(-x)
     pref = g_N / (2.0 * math.pi**2) * scale**3
     T_id = 0.5 * (T_g + T_a)
     rho = 0.0
@@ -274,7 +277,7 @@ def n_coupling(
         E = math.sqrt(p * p + M * M)
         a = width * M / E
         lam = a + b
-        A = _fermi_dirac(E / T_id)
+        A = np_[7] * _fermi_dirac(E / T_id)
         B = _fermi_dirac(E / T_a)
         weight = pref * w[j] * q[j] ** 2
         if conduct:
@@ -566,7 +569,7 @@ def integrate(
             )
             rho_n1 += ntout[5] / math.exp(4.0 * (x + h))
         a4m = math.exp(4.0 * (x + 0.5 * h))
-        s_g = 0.5 * lost_d * a4m / h
+        s_g = np_[5] * lost_d * a4m / h
         for k in range(3):
             s_nu[k] = 0.0
         if has_n:
@@ -592,7 +595,7 @@ def integrate(
                 Nnt, conv, Nnt_new, inflow, lost_bins, q, x, h, dt, T_gm, T_num, np_, spectral, ntc, th, tp, ntout
             )
             rho_n1 += ntout[5] / math.exp(4.0 * (x + h))
-            s_g = (0.5 * lost_d * a4m + ntout[0]) / h
+            s_g = (np_[5] * lost_d * a4m + ntout[0]) / h
             for k in range(3):
                 s_nu[k] = ntout[1 + k] / h
             s_nu[alpha] += lost_s * a4m / h
@@ -619,7 +622,7 @@ def integrate(
             d_cond = y_new[5] - y[5]
             d_sg = y_new[6] - y[6]
             d_sn = y_new[7] - y[7]
-            E[0] += 0.5 * lost_d * a4m + ntout[0] + d_cond + d_sg
+            E[0] += np_[5] * lost_d * a4m + ntout[0] + d_cond + d_sg
             for k in range(3):
                 E[1 + k] += ntout[1 + k]
             E[alpha + 1] += lost_s * a4m - d_cond + d_sn
@@ -638,7 +641,7 @@ def integrate(
             T_g_end = y[0] / a_now
             T_a_end = y[1 + alpha] / a_now
             b_end = gamma_scattering(T_g_end, gt, ln_gamma)
-            scale = np_[0] * math.exp(-x)
+            scale = np_[0] * np_[6] * math.exp(-x)
             any_slaved[0] = False
             for j in range(nb):
                 p = q[j] * scale
@@ -647,7 +650,8 @@ def integrate(
                 lam = a_j + b_end
                 if slaved[j]:
                     F[j] = (
-                        a_j * _fermi_dirac(E_j / (0.5 * (T_g_end + T_a_end))) + b_end * _fermi_dirac(E_j / T_a_end)
+                        a_j * np_[7] * _fermi_dirac(E_j / (0.5 * (T_g_end + T_a_end)))
+                        + b_end * _fermi_dirac(E_j / T_a_end)
                     ) / lam
                 # tight coupling when the rates exceed H by 1e4 (N then lags its target by < 1e-4)
                 slaved[j] = tight_coupling and lam > 1e4 * hubble
@@ -696,7 +700,7 @@ def observables(
     for i in range(n):
         rho = rho_standard(T_g[i], T_nu[:, i], th, tp) + rho_m0_over_tcmb3 * T_g[i] ** 3
         if has_n:
-            scale = T_h * math.exp(-xs[i])
+            scale = T_h * np_[6] * math.exp(-xs[i])
             pref = g_N / (2.0 * math.pi**2) * scale**3
             T_a = T_nu[alpha, i]
             T_id = 0.5 * (T_g[i] + T_a)
@@ -712,12 +716,12 @@ def observables(
                 rho_n[i] += weight * E * f
                 p_n[i] += weight * p * p / (3.0 * E) * f
                 rate = width * M / E
-                q_decay += weight * E * rate * (f - _fermi_dirac(E / T_id))
+                q_decay += weight * E * rate * (f - np_[7] * _fermi_dirac(E / T_id))
                 q_scat += weight * E * gamma_sc * (f - _fermi_dirac(E / T_a))
-                photon[j, i] = weight * rate * f
+                photon[j, i] = 2.0 * np_[5] * weight * rate * f  # 2f photons per decay
                 energy[j, i] = E
-            q_g[i] = 0.5 * q_decay
-            q_nu[alpha, i] = 0.5 * q_decay + q_scat
+            q_g[i] = np_[5] * q_decay
+            q_nu[alpha, i] = (1.0 - np_[5]) * q_decay + q_scat
             rho += rho_n[i]
         hub[i] = math.sqrt(8.0 * math.pi * rho / 3.0) / M_PL
     return n_n, rho_n, p_n, hub, q_g, q_nu, photon, energy

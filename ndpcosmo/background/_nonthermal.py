@@ -336,15 +336,16 @@ def advance(
     out: np.ndarray,
 ) -> None:
     """One step of the decay neutrinos. lost_bins: the energy density [MeV^4] each N bin lost to decays
-    over the step (negative: inverse decays won). The neutrino share (a half) of a bin that decayed goes
+    over the step (negative: inverse decays won). The neutrino share of a bin that decayed goes
     onto the grid as the box of a decay in flight, E_N (1 -+ v)/2 (``spectral`` and T_g above T_free),
-    else, and for inverse decays, to the thermal nu_a. Then ``step``. out (comoving energies, MeV x
+    else, and for inverse decays, to the thermal nu_a; the neutrinos' share is 1 - f (np_[5], f = 1/2 for
+    N -> nu gamma). Then ``step``. out (comoving energies, MeV x
     a^4 with a_h = 1): [0] to the photon plasma (from the grid), [1:4] to each thermal flavour, [4] put
     on the grid, [5] comoving energy on the grid after the step, [6] the part of [1:4] that came from
     the grid's collisions."""
     q, u2, pi_, pf, D, B, EB, jt, jp, ct, cp, ntp = ntc
     lnq0, dlnq, gf2, m_e, t_free, t_coll = ntp[0], ntp[1], ntp[2], ntp[3], ntp[5], ntp[6]
-    T_h, M, alpha = np_[0], np_[1], int(np_[4])
+    T_h, M, alpha, f_gamma = np_[0], np_[1], int(np_[4]), np_[5]
     for i in range(7):
         out[i] = 0.0
     a_mid = math.exp(x_mid)
@@ -358,16 +359,16 @@ def advance(
         if loss == 0.0:
             continue
         if loss < 0.0 or not onto_grid:
-            out[1 + alpha] += 0.5 * loss * a4
+            out[1 + alpha] += (1.0 - f_gamma) * loss * a4
             continue
-        p = q_n[j] * scale
+        p = q_n[j] * scale * np_[6]
         E = math.sqrt(p * p + M * M)
         v = p / E
-        number = loss * a_mid**3 / E
+        number = 2.0 * (1.0 - f_gamma) * loss * a_mid**3 / E  # 2 (1 - f) neutrinos of E/2 per decay
         below += deposit_box(
             inflow, q, lnq0, dlnq, alpha, 0.5 * E * (1.0 - v) / scale, 0.5 * E * (1.0 + v) / scale, number
         )
-        to_grid += 0.5 * loss * a4
+        to_grid += (1.0 - f_gamma) * loss * a4
     out[1 + alpha] += below * T_h
     out[4] = to_grid - below * T_h
     if not spectral:

@@ -43,7 +43,7 @@ from scipy.special import roots_genlaguerre
 from .. import constants as c
 from .. import plasma
 from ..errors import SolverError
-from ..model import Cosmology, DipolePortal
+from ..model import Cosmology, DipolePortal, Relic
 from ..production import Abundance
 from ..production.boltzmann import production_rate
 from ..production.rates import TABLE_T_RANGE_MEV, rate_table
@@ -409,8 +409,8 @@ def _kernel_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 def solve(
-    model: DipolePortal | None,
-    abundance: Abundance | None,
+    model: DipolePortal | Relic | None,
+    abundance: Abundance | None = None,
     cosmology: Cosmology | None = None,
     n_bins: int = 24,
     rtol: float = 1e-7,
@@ -419,7 +419,8 @@ def solve(
     tight_coupling: bool = True,
     neutrino_injection: str = "spectral",
 ) -> ThermalHistory:
-    """Integrate the thermal history from the hand-off to recombination; ``model=None`` is the SM.
+    """Integrate the thermal history from the hand-off to recombination; ``model=None`` is the SM, a
+    ``Relic`` starts at its T0 with its abundance (no ``abundance`` stage).
 
     Method: Lie splitting per step in x = ln a. (1) The N occupations relax exactly over the step with
     the temperatures frozen (two-channel exponential solution), giving the energy N loses to decays and
@@ -442,17 +443,29 @@ def solve(
     T_cmb = cosmology.T_cmb_K * c.K_B_MEV_PER_K
     T_rec = T_cmb * (1 + Z_RECOMBINATION)
     rho_m0 = (cosmology.omega_b + cosmology.omega_cdm) * c.RHO_CRIT_OVER_H2_MEV4 / T_cmb**3
-    if model is not None:
+    if isinstance(model, Relic):
+        # a relic at rest from T0: its bins' momenta ~0 (scale 1e-9 T0), no inverse decays, no production
+        T_h = model.T0_mev
+        np_ = np.array([T_h, model.mass_mev, model.width_mev, g_N, FLAVOUR_INDEX[model.flavour]])
+        np_ = np.concatenate([np_, [model.photon_fraction, RELIC_MOMENTUM_SCALE, 0.0]])
+        F0 = _relic_occupation(model, q, W, g_N)
+        lnT = np.array([0.0, 1.0])
+        ln_gamma = np.array([-700.0, -700.0])
+        T_lo = np.inf
+        tight_coupling = False
+    elif model is not None:
+        if abundance is None:
+            raise ValueError("background.solve: a DipolePortal needs its abundance (production.solve)")
         T_h = abundance.handoff.T_mev
         F0 = _initial_occupation(abundance, q, W, g_N)
-        np_ = np.array([T_h, model.mass_mev, model.width_mev, g_N, FLAVOUR_INDEX[model.flavour]])
+        np_ = np.array([T_h, model.mass_mev, model.width_mev, g_N, FLAVOUR_INDEX[model.flavour], 0.5, 1.0, 1.0])
         T_lo = TABLE_T_RANGE_MEV[0]
         lnT = np.linspace(math.log(T_lo), math.log(max(T_h * 1.01, T_lo * 2)), 400)
         ln_gamma = np.log(production_rate(model, rate_table())(np.exp(lnT)))
     else:
         T_h = 10.0
         F0 = np.zeros(n_bins)
-        np_ = np.array([T_h, 1.0, 0.0, g_N, 0.0])
+        np_ = np.array([T_h, 1.0, 0.0, g_N, 0.0, 0.5, 1.0, 1.0])
         lnT = np.array([0.0, 1.0])
         ln_gamma = np.array([-700.0, -700.0])
         T_lo = np.inf
@@ -526,7 +539,19 @@ def _grid_q_max(q: np.ndarray, np_: np.ndarray, T_h: float) -> float:
     some heating)."""
     M = np_[1]
     a_free = 2.0 * T_h / nu.T_FREE_MEV
-    return max(math.sqrt(q[-1] ** 2 + (M / T_h) ** 2), M * a_free / T_h)
+    return max(math.sqrt((q[-1] * np_[6]) ** 2 + (M / T_h) ** 2), M * a_free / T_h)
+
+
+RELIC_MOMENTUM_SCALE = 1e-9
+"""The momentum of a relic's bins in units of T0 (at rest: p / M < 1e-4 for the lightest relic)."""
+
+
+def _relic_occupation(model: Relic, q: np.ndarray, W: np.ndarray, g_N: float) -> np.ndarray:
+    """F_j (the same in every bin) with n = n_over_ngamma n_gamma(T0) for bins at momentum scale
+    RELIC_MOMENTUM_SCALE T0."""
+    n = model.n_over_ngamma * 2.0 * c.ZETA3 / math.pi**2 * model.T0_mev**3
+    pref = g_N / (2 * np.pi**2) * (model.T0_mev * RELIC_MOMENTUM_SCALE) ** 3
+    return np.full(q.size, n / (pref * np.sum(W * q**2)))
 
 
 @functools.lru_cache(maxsize=8)
