@@ -22,15 +22,15 @@ Semikoz, Nucl. Phys. B 503 (1997) 426, Table 1 (also Dolgov, Phys. Rep. 370 (200
 per projectile nu_a (a != b; g_L = +1/2 + s_W^2 for nu_e, -1/2 + s_W^2 for nu_mu,tau; g_R = s_W^2):
 
     process                         K [G_F^2/pi]            y-shape      remnant, second
-    nu_a e+-  -> nu_a e+-           (4/3)(g_L^2 + g_R^2)*   (3/4)[1 + (1-y)^2]   a, plasma
+    nu_a e+-  -> nu_a e+-           (2/3)(g_L^2 + g_R^2)*   (3/4)[1 + (1-y)^2]   a, plasma
     nu_a nubar_a -> e+ e-           (2/3)(g_L^2 + g_R^2)    threshold J(w)       plasma
     nu_a nu_b -> nu_a nu_b          1/2                     1                    a, b
     nu_a nubar_b -> nu_a nubar_b    1/6                     3 (1-y)^2            a, b
     nu_a nubar_a -> nu_b nubar_b    1/6 (each b)            3 (1-y)^2            b, b
     nu_a nu_a -> nu_a nu_a          1                       1                    a, a
     nu_a nubar_a -> nu_a nubar_a    2/3                     3 (1-y)^2            a, a
-    (*: e- and e+ together, with (rho + P) of both; the e- part g_L^2 + g_R^2 (1-y)^2 / 3, the e+
-       part conjugate.)
+    (*: per (rho + P) of e- and e+ together: e- has K = g_L^2 + g_R^2/3 with y-shape g_L^2 + g_R^2 (1-y)^2,
+       e+ the conjugate, each with half of (rho + P)_e+-.)
 
 y is the fraction of the projectile's energy handed to the target (Lorentz invariant, the energy
 fraction for E >> E_target): the remnant keeps (1 - y) E, the second product (the struck target,
@@ -189,7 +189,7 @@ def process_table() -> tuple[np.ndarray, np.ndarray]:
     for a in range(3):
         x = G_L[a] ** 2 + G_R[a] ** 2
         rows_i.append([a, 0, a, SHAPE_E, a, -1])
-        rows_f.append(4.0 / 3.0 * x)
+        rows_f.append(2.0 / 3.0 * x)  # (4/3) X over e- and e+, each with half of (rho + P)_e+-
         rows_i.append([a, 1, a, SHAPE_FLAT, -1, -1])
         rows_f.append(2.0 / 3.0 * x)
         for b in range(3):
