@@ -99,7 +99,7 @@ def test_side_by_side_with_acropolis():
         nucl.NT_pd = 80
         model = models.DecayModel(10.0, 1e5, 10.0, 1e-6, 0.0, 0.5)
         start = {k: float(v) for k, v in zip(KEYS, model._sII.bbn_abundances()[:, 0], strict=True)}
-        assert start == pytest.approx(ACROPOLIS_INPUT, rel=1e-6)
+        assert start == pytest.approx(ACROPOLIS_INPUT, rel=1e-6, abs=0.0)
         ref = {k: float(v) for k, v in zip(KEYS, model.run_disintegration()[:, 0], strict=True)}
     finally:
         nucl.NT_pd = default
@@ -227,9 +227,12 @@ def test_full_pipeline_on_the_abundance_grid():
                     assert math.isfinite(value) and value >= 0.0, (M, mu, trh, key)
                 nucleons = sum(A[k] * v for k, v in pdi.Y.items())
                 assert nucleons == pytest.approx(bbn.baryon_number, rel=1e-9), (M, mu, trh)
-                if M < 3.17:  # (decays in flight of the fastest N may still give a few photons above)
+                if M < 3.17:
+                    # at M = 3.16 MeV the decays in flight of the fastest N reach the 7Be threshold
+                    # (1.587 MeV = M/2 x 1.0035): 4e-9 of 7Li + 7Be destroyed; nothing below
+                    tol = 1e-7 if M > 3.0 else 1e-9
                     for key in ("D_H", "He3_H", "Li7_H"):
-                        assert getattr(pdi, key) == pytest.approx(getattr(bbn, key), rel=1e-9), (M, mu, key)
+                        assert getattr(pdi, key) == pytest.approx(getattr(bbn, key), rel=tol, abs=0.0), (M, mu, key)
                 elif M < 39.6:
                     assert pdi.D_H <= bbn.D_H * (1 + 1e-9)
 
@@ -264,7 +267,7 @@ def test_pipeline_stage_reproduces_decays_at_rest():
     assert staged.active
     assert staged.D_H == pytest.approx(direct["D"] / H, rel=0.01)
     assert staged.He3_H == pytest.approx(direct["He3"] / H, rel=0.01)
-    assert staged.Li7_H == pytest.approx(direct["Li7"] / H, rel=0.01)
+    assert staged.Li7_H == pytest.approx(direct["Li7"] / H, rel=0.01, abs=0.0)
     assert staged.destroyed[6] > 0 and staged.destroyed[1] > 0
 
 

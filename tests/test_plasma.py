@@ -28,9 +28,9 @@ def test_nonrelativistic_limit_is_maxwell_boltzmann():
     T, m, g = 1.0, 25.0, 2.0
     eq = plasma.equilibrium(T, m, g, True)
     n_mb = g * m**2 * T * kn(2, m / T) / (2 * np.pi**2)
-    assert eq["n"] == pytest.approx(n_mb, rel=1e-9)
+    assert eq["n"] == pytest.approx(n_mb, rel=1e-9, abs=0.0)
     assert eq["rho"] == pytest.approx(n_mb * (m * kn(1, m / T) / kn(2, m / T) + 3 * T), rel=1e-9)
-    assert plasma.maxwell_boltzmann_density(T, m, g) == pytest.approx(n_mb, rel=1e-12)
+    assert plasma.maxwell_boltzmann_density(T, m, g) == pytest.approx(n_mb, rel=1e-12, abs=0.0)
 
 
 def test_fast_fermion_density_matches_quadrature():
@@ -93,8 +93,10 @@ def test_hubble_rate_radiation_era():
     # H = 1.66 sqrt(g*) T^2 / M_Pl (standard radiation-era expression)
     sm = plasma.default_plasma()
     T = 5.0
-    assert sm.hubble_mev(T) == pytest.approx(np.sqrt(8 * np.pi**3 / 90 * sm.g_rho(T)) * T**2 / c.M_PL_MEV, rel=1e-12)
-    assert sm.hubble_mev(T) == pytest.approx(1.66 * np.sqrt(sm.g_rho(T)) * T**2 / c.M_PL_MEV, rel=2e-3)
+    assert sm.hubble_mev(T) == pytest.approx(
+        np.sqrt(8 * np.pi**3 / 90 * sm.g_rho(T)) * T**2 / c.M_PL_MEV, rel=1e-12, abs=0.0
+    )
+    assert sm.hubble_mev(T) == pytest.approx(1.66 * np.sqrt(sm.g_rho(T)) * T**2 / c.M_PL_MEV, rel=2e-3, abs=0.0)
 
 
 def test_quark_hadron_switch():

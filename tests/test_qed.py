@@ -13,7 +13,7 @@ from ndpcosmo.photodisintegration import qed
 
 
 def test_thomson_and_klein_nishina_values():
-    assert qed.SIGMA_T * c.INV_MEV2_TO_CM2 == pytest.approx(6.6524587e-25, rel=1e-7)  # CODATA 2018
+    assert qed.SIGMA_T * c.INV_MEV2_TO_CM2 == pytest.approx(6.6524587e-25, rel=1e-7, abs=0.0)  # CODATA 2018
     assert qed.klein_nishina(np.array([1e-6]))[0] / qed.SIGMA_T == pytest.approx(1.0, abs=1e-5)
     # x = E/m = 1: sigma = 0.4307 sigma_T (Klein-Nishina, e.g. Rybicki & Lightman fig. 7.2)
     assert qed.klein_nishina(np.array([qed.M_E]))[0] / qed.SIGMA_T == pytest.approx(0.43073, abs=1e-4)

@@ -69,7 +69,7 @@ def test_config_defaults_and_parameter_mapping(tmp_path):
     assert (tau.mean, tau.sigma) == (878.4, 0.5) and tau.log_prior(879.4) == pytest.approx(-2.0)
     assert config.free[0].log_prior(2.5) == -math.inf
     params = config.model_params(np.array([1.0, -10.0, 0.0224, 878.0]))
-    assert params["mass_mev"] == pytest.approx(10.0) and params["mu_muB"] == pytest.approx(1e-10)
+    assert params["mass_mev"] == pytest.approx(10.0) and params["mu_muB"] == pytest.approx(1e-10, rel=1e-9, abs=0.0)
     assert params["T_RH_mev"] is None and params["nature"] == "dirac"
 
 
