@@ -112,3 +112,14 @@ def test_relic_on_the_command_line():
     assert bad.returncode == 2 and "photon_fraction" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
     both = subprocess.run([*cli, "run", *args, "--mass", "1", "--mu", "1e-11"], capture_output=True, text=True)
     assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_no_relic_is_the_standard_model():
+    # n_over_ngamma = 0: the chain from T0 = 10 MeV is the Standard Model's to 1e-6 (history and BBN)
+    sm = solve(None)
+    h = solve(Relic(20.0, 5.0, 0.0, flavour="e"))
+    for key in ("neff_bbn", "neff_cmb", "eta_ratio", "T_gamma_over_T_nu"):
+        assert getattr(h, key) == pytest.approx(getattr(sm, key), rel=1e-6, abs=0.0), key
+    a, b = solve_bbn(h, errors="none"), solve_bbn(sm, errors="none")
+    for key in ("Yp_bbn", "D_H", "He3_H", "Li7_H"):
+        assert getattr(a, key) == pytest.approx(getattr(b, key), rel=1e-6, abs=0.0), key
