@@ -175,7 +175,9 @@ def class_inputs(result, massive_nu_ev: tuple[float, ...] = (), energy_injection
     if late or inject:
         omega = omega_ini(history, cosmology, model.mass_mev, tau)
         if inject:
-            fields.update(omega_em=PHOTON_FRACTION * omega, DM_decay_Gamma_per_s=1.0 / tau)
+            # N -> nu gamma: half; a Relic: its photon_fraction
+            f_gamma = getattr(model, "photon_fraction", PHOTON_FRACTION)
+            fields.update(omega_em=f_gamma * omega, DM_decay_Gamma_per_s=1.0 / tau)
         if late:
             n_ur -= dark_radiation_neff(history, cosmology, omega, tau)
             fields.update(omega_ini_dcdm=omega, Gamma_dcdm_km_s_mpc=c.MPC_KM / tau)

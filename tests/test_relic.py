@@ -123,3 +123,11 @@ def test_no_relic_is_the_standard_model():
     a, b = solve_bbn(h, errors="none"), solve_bbn(sm, errors="none")
     for key in ("Yp_bbn", "D_H", "He3_H", "Li7_H"):
         assert getattr(a, key) == pytest.approx(getattr(b, key), rel=1e-6, abs=0.0), key
+
+
+def test_a_late_relic_hands_class_its_photon_fraction():
+    # decaying after recombination (tau = 1e14 s): decaying dark matter for CLASS, its electromagnetic
+    # injection the photon fraction of it (N -> nu gamma: 1/2; X -> gamma gamma: 1)
+    for f in (0.5, 1.0):
+        inputs = run(Relic(1.0, 1e14, 1e-9, photon_fraction=f), Cosmology(), PRECISION).cmb_inputs
+        assert inputs.omega_em == pytest.approx(f * inputs.omega_ini_dcdm, rel=1e-12, abs=0.0)
