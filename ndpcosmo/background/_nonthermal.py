@@ -14,6 +14,8 @@ import numpy as np
 from numba import njit
 
 FD_TAIL = 700.0
+RHO1_PER_T4 = 7.0 * math.pi**2 / 240.0
+"""rho of one massless fermion state (nu or nubar of one flavour) at T (a numba compile-time constant)."""
 
 
 @njit(cache=True)
@@ -177,7 +179,7 @@ def step(
                 rate[p] = gf2 * pf[p] * E * Ta**4 * _annihilation_j(E * Ta / (m_e * m_e), jt, jp[0], jp[1])
             else:
                 Tt = T_nu[pi_[p, 2]]
-                rate[p] = 2.0 * gf2 * pf[p] * E * (4.0 / 3.0) * (7.0 * math.pi**2 / 240.0) * Tt**4
+                rate[p] = 2.0 * gf2 * pf[p] * E * (4.0 / 3.0) * RHO1_PER_T4 * Tt**4
         for s in range(3):
             for f in range(3):
                 crem[s, f] = 0.0

@@ -84,8 +84,6 @@ TRANSITION_X = 1.0
 S12SQ, S23SQ, S13SQ, DELTA_CP_PI = 0.307, 0.546, 0.0220, 1.19
 DM21SQ_EV2 = 7.53e-5
 
-RHO1_PER_T4 = 7.0 * math.pi**2 / 240.0
-"""rho of one massless fermion state (nu or nubar of one flavour) at T."""
 
 SHAPE_E, SHAPE_FLAT, SHAPE_SQ = 0, 1, 2
 """y-distributions: (3/4)[1 + (1-y)^2] (e+- scattering), 1, 3 (1-y)^2."""
@@ -208,26 +206,9 @@ def process_table() -> tuple[np.ndarray, np.ndarray]:
     return np.array(rows_i, dtype=np.int64), np.array(rows_f)
 
 
-def collision_rates(E_mev: float, T_gamma_mev: float, T_nu_mev: np.ndarray, rho_p_e_mev4: float) -> np.ndarray:
-    """Total collision rate [MeV] of a nu (or nubar) of each flavour at energy E (plain numpy)."""
-    idx, coef = process_table()
-    out = np.zeros(3)
-    pref = c.G_F_MEV2**2 / math.pi
-    for (a, kind, target, _s, _r1, _r2), k in zip(idx, coef, strict=True):
-        if kind == 0:
-            dens = rho_p_e_mev4
-        elif kind == 1:
-            Ta = T_nu_mev[a]
-            out[a] += pref * k * E_mev * Ta**4 * float(annihilation_J(E_mev * Ta / c.M_E_MEV**2))
-            continue
-        else:
-            dens = 4.0 / 3.0 * RHO1_PER_T4 * T_nu_mev[target] ** 4
-        out[a] += 2.0 * pref * k * E_mev * dens
-    return out
-
-
 def potential_ratio(E_mev: float, rho_e_mev4: float) -> float:
-    """x = 2 E V / dm21^2 with V the thermal e+- potential of nu_e (module doc)."""
+    """x = 2 E V / dm21^2 with V the thermal e+- potential of nu_e (module doc); the kernels take its
+    coefficient potential_ratio(1, 1) / TRANSITION_X."""
     V = 8.0 * math.sqrt(2.0) * c.G_F_MEV2 * E_mev * rho_e_mev4 / (3.0 * c.M_W_MEV**2)
     return 2.0 * E_mev * V / (DM21SQ_EV2 * 1e-12)
 

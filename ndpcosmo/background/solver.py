@@ -562,7 +562,7 @@ def _grid_context(q_max: float) -> tuple:
     jt, lw0, dlw = nu.annihilation_table()
     ct, le0, dle = nu.capture_table()
     pi_, pf = nu.process_table()
-    c_tr = 16.0 * math.sqrt(2.0) * c.G_F_MEV2 / (3.0 * c.M_W_MEV**2 * nu.DM21SQ_EV2 * 1e-12 * nu.TRANSITION_X)
+    c_tr = nu.potential_ratio(1.0, 1.0) / nu.TRANSITION_X  # transition where c_tr E^2 rho_e+- < 1
     ntp = np.array(
         [
             math.log(nu.Q_LOW),
