@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 from scipy import integrate
+from scipy.special import zeta
 
 from ndpcosmo import constants as c
 from ndpcosmo.background import _nonthermal as nt
@@ -71,6 +72,21 @@ def test_annihilation_threshold_integral():
 
         ref = integrate.quad(inner, 0.0, 60.0, limit=200)[0] / (4 * math.pi**2)
         assert nu.annihilation_J(np.array([w]))[0] == pytest.approx(ref, rel=3e-3)
+        # the partner's mean energy: the same integral with one more power of x, over J
+        ref_e = integrate.quad(lambda x: x * inner(x), 0.0, 60.0, limit=200)[0] / (4 * math.pi**2) / ref
+        assert nu.annihilation_target_energy(np.array([w]))[0] == pytest.approx(ref_e, rel=3e-3)
+
+
+def test_annihilation_partner_energy_massless_limit():
+    # sigma ~ s weighs each Fermi-Dirac partner by its energy: <E_t>/T = 4 eta(5)/eta(4) (Riemann zeta)
+    eta = lambda s: (1 - 2 ** (1 - s)) * zeta(s)  # noqa: E731
+    assert nu.annihilation_target_energy(np.array([1e5]))[0] == pytest.approx(4 * eta(5) / eta(4), rel=2e-4)
+    assert nt.TARGET_ENERGY_PER_T == pytest.approx(4 * eta(5) / eta(4), rel=1e-12)
+    # and sigma ~ s on a massless target hands it <y>(E - E_t) on average (<k> = <y>(p - p_t)), so a
+    # thermal projectile population exchanges no energy with its own temperature: int x^3 f (x - <x_t>) = 0
+    x, w = np.polynomial.laguerre.laggauss(80)
+    f = w * np.exp(x) / (np.exp(x) + 1)
+    assert np.sum(f * x**3 * (x - nt.TARGET_ENERGY_PER_T)) == pytest.approx(0.0, abs=1e-10)
 
 
 @pytest.mark.parametrize("shape", [nu.SHAPE_E, nu.SHAPE_FLAT, nu.SHAPE_SQ])
@@ -87,6 +103,34 @@ def test_deposit_kernels_conserve_number_and_energy(shape):
             energy = (D[shape, role, k, : k + 1] * q[: k + 1]).sum() / q[k] + EB[shape, role, k]
             assert energy == pytest.approx(mean, abs=1e-13)
             assert np.all(D[shape, role, k, k + 1 :] == 0.0)
+
+
+@pytest.mark.parametrize("E_over_T", [2.0, 6.0, 60.0])
+def test_a_collision_step_conserves_energy_with_the_targets(E_over_T):
+    # nu_e and nu_mu at one node, a step long enough for several collisions: the grid's energy before
+    # = after + to the plasma + to the thermal neutrinos (which pay the annihilated and struck targets'
+    # energy and receive their mean share: negative entries possible), to 1e-12, also at E ~ 2 T where
+    # the targets are harder than the projectile
+    ctx = _grid_context(1e4)
+    q = ctx[0]
+    k = 20
+    T = 2.0
+    scale = E_over_T * T / q[k]
+    em = em_plasma(np.array(T))
+    N = np.zeros((3, q.size))
+    N[0, k], N[1, k] = 1.0, 0.5
+    new = np.zeros_like(N)
+    out = np.zeros(4)
+    gf2 = c.G_F_MEV2**2 / math.pi
+    dt = 3.0 / (gf2 * E_over_T * T * T**4)
+    nt.step(
+        N, np.zeros(q.size, dtype=bool), np.zeros((3, q.size)), dt, scale, T, np.full(3, 0.9 * T),
+        float(em["rho_e"] + em["p_e"]), True, q, *ctx[1:9], gf2, c.M_E_MEV, new, out,
+    )  # fmt: skip
+    before = (N * q).sum()
+    after = (new * q).sum()
+    assert after < 0.9 * before  # collisions happened
+    assert before == pytest.approx(after + out.sum(), rel=1e-12, abs=0.0)
 
 
 def test_energy_a_neutrino_hands_to_the_plasma_per_collision_time():
@@ -107,7 +151,11 @@ def test_energy_a_neutrino_hands_to_the_plasma_per_collision_time():
     y_ep = (gR**2 / 2 + gL**2 / 12) / (gR**2 + gL**2 / 3)
     rho1 = 7 * math.pi**2 / 240 * T**4
     g_ann = 2 * gf2 * (2 / 3) * (gL**2 + gR**2) * E * (4 / 3) * rho1
-    expected = g_em * y_em + g_ep * y_ep + g_ann  # per unit N E
+    # the struck target's energy, weighted by the rate (sigma ~ s): <E_t> = 4 eta(5)/eta(4) T; a scattering
+    # hands the target <y>(E - E_t) (massless 2 -> 2: <k> = <y>(p - p_t)), an annihilation takes E + E_t
+    eta = lambda s: (1 - 2 ** (1 - s)) * zeta(s)  # noqa: E731
+    e_t = 4 * eta(5) / eta(4) * T
+    expected = ((g_em * y_em + g_ep * y_ep) * (E - e_t) + g_ann * (E + e_t)) / E  # per unit N E
     ctx = _grid_context(1e4)
     q = ctx[0]
     k = 30
@@ -127,14 +175,7 @@ def test_energy_a_neutrino_hands_to_the_plasma_per_collision_time():
         rho_p_e,
         True,
         q,
-        ctx[1],
-        ctx[2],
-        ctx[3],
-        ctx[4],
-        ctx[5],
-        ctx[6],
-        ctx[7],
-        ctx[8],
+        *ctx[1:9],
         gf2,
         c.M_E_MEV,
         np.zeros((3, q.size)),
@@ -249,7 +290,7 @@ def test_energy_a_neutrino_pulse_hands_to_the_plasma_against_the_rate_integral()
     # a pulse of nu_mu (and nubar_mu) of 20 MeV put on the grid at T = 0.5 MeV, followed by the kernels
     # step by step along the Standard Model's history (redshifting on the comoving grid, flavour states):
     # the comoving energy it hands the plasma, to first order in its optical depth (< 0.03 here),
-    #     int_t0^inf dt a(t) E(t) [Gamma_e- <y>_e- + Gamma_e+ <y>_e+ + Gamma(nu nubar -> e+e-)](E(t), T(t)),
+    #     int_t0^inf dt a(t) E(t) [(Gamma_e- <y>_e- + Gamma_e+ <y>_e+)(1 - E_t/E) + Gamma_ann (1 + E_t'/E)],
     # E(t) = E0 a0/a(t), with the textbook cross sections of the test above and the threshold J
     gL, gR = -0.5 + SIN2W, SIN2W
     sm = solve(None)
@@ -293,8 +334,14 @@ def test_energy_a_neutrino_pulse_hands_to_the_plasma_against_the_rate_integral()
     E = E0 * a[i0] / a[i0:]
     k_em, y_em = gL**2 + gR**2 / 3, (gL**2 / 2 + gR**2 / 12) / (gL**2 + gR**2 / 3)
     k_ep, y_ep = gL**2 / 3 + gR**2, (gR**2 / 2 + gL**2 / 12) / (gR**2 + gL**2 / 3)
-    heat = 2 * gf2 * E * rho_p_e / 2 * (k_em * y_em + k_ep * y_ep)
-    heat = heat + gf2 * (2 / 3) * (gL**2 + gR**2) * E * Tnu[i0:] ** 4 * nu.annihilation_J(E * Tnu[i0:] / c.M_E_MEV**2)
+    # per unit of E: a scattering hands <y>(E - E_t) (E_t = 4 eta(5)/eta(4) T, the tests above), an
+    # annihilation E + <E_t>(w) (its partner's mean energy, checked against quadrature above)
+    eta = lambda s: (1 - 2 ** (1 - s)) * zeta(s)  # noqa: E731
+    e_t = 4 * eta(5) / eta(4) * Tg[i0:]
+    heat = 2 * gf2 * E * rho_p_e / 2 * (k_em * y_em + k_ep * y_ep) * (E - e_t) / E
+    w = E * Tnu[i0:] / c.M_E_MEV**2
+    e_ann = nu.annihilation_target_energy(w) * Tnu[i0:]
+    heat = heat + gf2 * (2 / 3) * (gL**2 + gR**2) * E * Tnu[i0:] ** 4 * nu.annihilation_J(w) * (E + e_ann) / E
     heat = heat / c.HBAR_MEV_S  # energy fraction per second
     depth = integrate.trapezoid(heat, t[i0:])
     assert 1e-3 < depth < 0.03

@@ -16,6 +16,11 @@ from numba import njit
 FD_TAIL = 700.0
 RHO1_PER_T4 = 7.0 * math.pi**2 / 240.0
 """rho of one massless fermion state (nu or nubar of one flavour) at T (a numba compile-time constant)."""
+TARGET_ENERGY_PER_T = 4.0 * (15.0 / 16.0) * 1.0369277551433699 / (7.0 * math.pi**4 / 720.0)
+"""The mean energy of a thermal (Fermi-Dirac, massless) target struck by sigma ~ s: <E^2>/<E> =
+4 eta(5)/eta(4) T = 4.106 T (the collision rate weighs each target by its energy)."""
+MEAN_Y = (7.0 / 16.0, 0.5, 0.25)
+"""<y> of the y-shapes (``neutrinos.SHAPE_E, SHAPE_FLAT, SHAPE_SQ``)."""
 
 
 @njit(cache=True)
@@ -93,16 +98,17 @@ def convert(N: np.ndarray, conv: np.ndarray, k: int, u2: np.ndarray) -> None:
 
 
 @njit(cache=True)
-def _annihilation_j(w: float, jt: np.ndarray, lw0: float, dlw: float) -> float:
+def _annihilation_j(w: float, jt: np.ndarray, row: int, lw0: float, dlw: float) -> float:
+    """Row 0: J(w); row 1: the target's mean energy / T_a (``neutrinos.annihilation_table``)."""
     u = (math.log(w) - lw0) / dlw
+    n = jt.shape[1]
     if u <= 0.0:
-        return 0.0
-    n = jt.size
+        return 0.0 if row == 0 else jt[row, 0]
     if u >= n - 1:
-        return jt[n - 1]
+        return jt[row, n - 1]
     i = int(u)
     s = u - i
-    return jt[i] * (1.0 - s) + jt[i + 1] * s
+    return jt[row, i] * (1.0 - s) + jt[row, i + 1] * s
 
 
 @njit(cache=True)
@@ -135,10 +141,12 @@ def step(
     each row exactly for its loss rate with its inflow constant over the step, the node's own returns
     (products that keep nearly all the energy, possibly in another row) by a fixed point. energy_scale:
     the physical energy of q = 1 (T_h / a). out (energies, units of T_h): [0] to the photon plasma,
-    [1:4] to the thermal neutrinos of each flavour."""
+    [1:4] to the thermal neutrinos of each flavour (an annihilation takes its thermal partner's energy
+    from them: negative entries possible)."""
     n = q.size
     nproc = pf.size
     rate = np.empty(nproc)
+    e_target = np.zeros(nproc)  # annihilation: the thermal target's mean energy (units of T_h)
     lagn = np.zeros((3, n))
     gam = np.zeros(3)
     S = np.zeros((3, 3))
@@ -176,10 +184,15 @@ def step(
                 rate[p] = 2.0 * gf2 * pf[p] * E * rho_p_e
             elif kind == 1:
                 Ta = T_nu[a]
-                rate[p] = gf2 * pf[p] * E * Ta**4 * _annihilation_j(E * Ta / (m_e * m_e), jt, jp[0], jp[1])
+                w_ann = E * Ta / (m_e * m_e)
+                rate[p] = gf2 * pf[p] * E * Ta**4 * _annihilation_j(w_ann, jt, 0, jp[0], jp[1])
+                e_target[p] = _annihilation_j(w_ann, jt, 1, jp[0], jp[1]) * Ta / energy_scale
             else:
                 Tt = T_nu[pi_[p, 2]]
                 rate[p] = 2.0 * gf2 * pf[p] * E * (4.0 / 3.0) * RHO1_PER_T4 * Tt**4
+            if kind != 1:
+                # the struck target's mean energy (units of T_h): massless FD at T_gamma or T_target
+                e_target[p] = TARGET_ENERGY_PER_T * (T_g if kind == 0 else T_nu[pi_[p, 2]]) / energy_scale
         for s in range(3):
             for f in range(3):
                 crem[s, f] = 0.0
@@ -239,17 +252,26 @@ def step(
                     continue
                 sh = pi_[p, 3]
                 if pi_[p, 4] < 0:
-                    plasma += cp * q[k]  # annihilation into e+e-
+                    # annihilation into e+e-: the projectile's energy and its thermal partner's
+                    plasma += cp * (q[k] + e_target[p])
+                    out[1 + pi_[p, 0]] -= cp * e_target[p]
                     continue
                 crem[sh, pi_[p, 4]] += cp
+                # the target's energy E_t: the mean transfer to it is <y>(E - E_t) (exact in the mean for
+                # massless legs: <k> = <y>(p - p_t)); the kernels place y E, the rest goes with the
+                # thermal population of each product's flavour (module doc of ``neutrinos``)
+                ey = MEAN_Y[sh] * e_target[p]
+                out[1 + pi_[p, 4]] += cp * ey
                 if pi_[p, 5] < 0:
                     # the energy the e+- take: the rest of q_k after the remnant's deposits
                     e_rem = EB[sh, 0, k] * q[k]
                     for j in range(k + 1):
                         e_rem += D[sh, 0, k, j] * q[j]
-                    plasma += cp * (q[k] - e_rem)
+                    plasma += cp * (q[k] - e_rem - ey)
                 else:
                     csec[sh, pi_[p, 5]] += cp
+                    out[1 + pi_[p, 5]] += cp * (e_target[p] - ey)
+                    out[1 + pi_[p, 2]] -= cp * e_target[p]
         out[0] += plasma
         for s in range(3):
             for role in range(2):

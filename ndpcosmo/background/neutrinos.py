@@ -38,7 +38,10 @@ or the other member of a produced pair) takes y E. Energy handed to e+- goes to 
 The annihilation nu nubar -> e+e- keeps the electron mass through its threshold:
     Gamma = K E T_a^4 J(E T_a / m_e^2),
     J(w) = 1/(4 pi^2) int_0^inf dx x^3 f_FD(x) int_0^2 du 2 u^2 beta(2 w x u),   beta = sqrt(1 - 4/s),
-(s in units of m_e^2; J -> 2 (4/3)(7 pi^2/240) for w -> inf). The e+- scattering uses the actual
+(s in units of m_e^2; J -> 2 (4/3)(7 pi^2/240) for w -> inf). The pair takes the projectile's energy
+and its thermal partner's, <E_t> = T_a J_E(w)/J(w) (J_E: one more power of x; 4 eta(5)/eta(4) T_a =
+4.106 T_a for w -> inf), from the thermal nu_a: exact in the mean, since the pair's whole energy is
+the plasma's (the partner is ~ 4 T_a, not negligible against E ~ 10 T). The e+- scattering uses the actual
 rho_e + P_e of the plasma (electron mass included). These rates reproduce Escudero's annihilation
 energy-transfer rates exactly (tests/test_nonthermal.py); the E >> T kernel is what is approximate,
 at E ~ a few T (where a nu is nearly thermal anyway).
@@ -150,12 +153,14 @@ def deposit_kernels(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 @functools.lru_cache(maxsize=1)
 def annihilation_table() -> tuple[np.ndarray, float, float]:
-    """J(w) on a uniform grid in ln w (module doc), with (ln w_0, d ln w)."""
+    """On a uniform grid in ln w (module doc), with (ln w_0, d ln w): row 0 J(w); row 1 the mean energy
+    of the thermal target (in units of T_a) an annihilation takes with it, J_E(w) / J(w) with J_E the
+    same integral with one more power of x (-> 4 eta(5)/eta(4) = 4.106 for w -> inf)."""
     lnw = np.linspace(math.log(1e-2), math.log(1e5), 281)
     x, wx = np.polynomial.laguerre.laggauss(60)
     fx = wx * np.exp(x) * x**3 / (np.exp(x) + 1.0)
     gu, gwu = np.polynomial.legendre.leggauss(64)
-    out = np.empty(lnw.size)
+    out = np.zeros((2, lnw.size))
     for i, lw in enumerate(lnw):
         w = math.exp(lw)
         # the threshold in u: s = 2 w x u > 4, u in (2/(w x), 2]
@@ -165,7 +170,12 @@ def annihilation_table() -> tuple[np.ndarray, float, float]:
         s = 2.0 * w * x[:, None] * u
         beta = np.sqrt(np.clip(1.0 - 4.0 / s, 0.0, None))
         inner = np.sum(gwu[None, :] * half[:, None] * 2.0 * u**2 * beta, axis=1)
-        out[i] = np.sum(fx * inner) / (4.0 * math.pi**2)
+        out[0, i] = np.sum(fx * inner) / (4.0 * math.pi**2)
+        if out[0, i] > 0.0:
+            out[1, i] = np.sum(fx * x * inner) / (4.0 * math.pi**2) / out[0, i]
+    # below the threshold's reach the mean target energy is that of the lowest tabulated w (J ~ 0 there)
+    first = int(np.argmax(out[1] > 0.0))
+    out[1, :first] = out[1, first]
     return out, float(lnw[0]), float(lnw[1] - lnw[0])
 
 
@@ -173,7 +183,14 @@ def annihilation_J(w: np.ndarray) -> np.ndarray:
     """J(w) interpolated (zero below the table, the massless value above)."""
     tab, lw0, dlw = annihilation_table()
     lw = np.log(np.asarray(w, dtype=float))
-    return np.interp(lw, lw0 + dlw * np.arange(tab.size), tab, left=0.0, right=tab[-1])
+    return np.interp(lw, lw0 + dlw * np.arange(tab.shape[1]), tab[0], left=0.0, right=tab[0, -1])
+
+
+def annihilation_target_energy(w: np.ndarray) -> np.ndarray:
+    """The thermal target's mean energy per annihilation, in units of its temperature (row 1 above)."""
+    tab, lw0, dlw = annihilation_table()
+    lw = np.log(np.asarray(w, dtype=float))
+    return np.interp(lw, lw0 + dlw * np.arange(tab.shape[1]), tab[1], left=tab[1, 0], right=tab[1, -1])
 
 
 def process_table() -> tuple[np.ndarray, np.ndarray]:
