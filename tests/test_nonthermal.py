@@ -250,7 +250,7 @@ def test_energy_budget_closes_and_nonthermal_nu_e_raise_helium():
 
 def test_spectral_history_converges():
     # halving the tolerances moves N_eff and eta by < 1e-4 (relative) on Step 1's grid with the spectral
-    # decay neutrinos too (largest 7.8e-5), and Y_P by < 2e-4 at the 1 GeV, 1e-14 mu_B point (N_eff 1.74),
+    # decay neutrinos too (largest 6.7e-5), and Y_P by < 2e-4 at the 1 GeV, 1e-14 mu_B point (N_eff 1.75),
     # where the decays feed neutrinos right through the flavour transition (a step per grid node)
     worst = 0.0
     for M in (0.0681, 1.0, 30.0, 1000.0):
