@@ -19,8 +19,6 @@ RHO1_PER_T4 = 7.0 * math.pi**2 / 240.0
 TARGET_ENERGY_PER_T = 4.0 * (15.0 / 16.0) * 1.0369277551433699 / (7.0 * math.pi**4 / 720.0)
 """The mean energy of a thermal (Fermi-Dirac, massless) target struck by sigma ~ s: <E^2>/<E> =
 4 eta(5)/eta(4) T = 4.106 T (the collision rate weighs each target by its energy)."""
-MEAN_Y = (7.0 / 16.0, 0.5, 0.25)
-"""<y> of the y-shapes (``neutrinos.SHAPE_E, SHAPE_FLAT, SHAPE_SQ``)."""
 
 
 @njit(cache=True)
@@ -146,7 +144,8 @@ def step(
     n = q.size
     nproc = pf.size
     rate = np.empty(nproc)
-    e_target = np.zeros(nproc)  # annihilation: the thermal target's mean energy (units of T_h)
+    e_target = np.zeros(nproc)  # the struck or annihilated thermal target's mean energy (units of T_h)
+    y_mean = np.zeros(3)  # <y> of each shape: 1 - the remnant's energy fraction in the kernels
     lagn = np.zeros((3, n))
     gam = np.zeros(3)
     S = np.zeros((3, 3))
@@ -197,6 +196,10 @@ def step(
             for f in range(3):
                 crem[s, f] = 0.0
                 csec[s, f] = 0.0
+            e_rem = EB[s, 0, k] * q[k]
+            for j in range(k + 1):
+                e_rem += D[s, 0, k, j] * q[j]
+            y_mean[s] = 1.0 - e_rem / q[k]
         plasma = 0.0
         # gam[r]: loss rate of row r; S[r2, r]: the rate at which row r's collisions return to this
         # node as row r2 (a remnant or second product that keeps nearly all the energy)
@@ -260,14 +263,11 @@ def step(
                 # the target's energy E_t: the mean transfer to it is <y>(E - E_t) (exact in the mean for
                 # massless legs: <k> = <y>(p - p_t)); the kernels place y E, the rest goes with the
                 # thermal population of each product's flavour (module doc of ``neutrinos``)
-                ey = MEAN_Y[sh] * e_target[p]
+                ey = y_mean[sh] * e_target[p]
                 out[1 + pi_[p, 4]] += cp * ey
                 if pi_[p, 5] < 0:
-                    # the energy the e+- take: the rest of q_k after the remnant's deposits
-                    e_rem = EB[sh, 0, k] * q[k]
-                    for j in range(k + 1):
-                        e_rem += D[sh, 0, k, j] * q[j]
-                    plasma += cp * (q[k] - e_rem - ey)
+                    # the energy the e+- take: the rest of q_k after the remnant's deposits, <y> q_k
+                    plasma += cp * (y_mean[sh] * q[k] - ey)
                 else:
                     csec[sh, pi_[p, 5]] += cp
                     out[1 + pi_[p, 5]] += cp * (e_target[p] - ey)

@@ -42,9 +42,13 @@ The annihilation nu nubar -> e+e- keeps the electron mass through its threshold:
 and its thermal partner's, <E_t> = T_a J_E(w)/J(w) (J_E: one more power of x; 4 eta(5)/eta(4) T_a =
 4.106 T_a for w -> inf), from the thermal nu_a: exact in the mean, since the pair's whole energy is
 the plasma's (the partner is ~ 4 T_a, not negligible against E ~ 10 T). The e+- scattering uses the actual
-rho_e + P_e of the plasma (electron mass included). These rates reproduce Escudero's annihilation
-energy-transfer rates exactly (tests/test_nonthermal.py); the E >> T kernel is what is approximate,
-at E ~ a few T (where a nu is nearly thermal anyway).
+rho_e + P_e of the plasma (electron mass included). A scattering hands its target <y>(E - E_t), E_t
+the struck target's rate-weighted mean energy (4.106 T): exact in the mean for massless legs (the mean
+momentum transfer is <y>(p - p_t)); the products stay at (1 - y)E and yE, and the target energy's share
+of each (<y>E_t, (1 - <y>)E_t) goes to the thermal population of its flavour. These rates reproduce
+Escudero's annihilation energy-transfer rates exactly (tests/test_nonthermal.py). What is approximate:
+the E >> T product shapes and the thermal population below Q_LOW (a temperature, no chemical potential),
+for neutrinos at a few T; docs/validation.md sizes them against full collision integrals (Nudec).
 
 Flavour. The thermal e+- potential V = 8 sqrt(2) G_F E rho_e+- / (3 m_W^2) (Notzold & Raffelt, Nucl.
 Phys. B 307 (1988) 924) suppresses nu_e <-> nu_mu,tau mixing until it falls below the solar
