@@ -54,9 +54,6 @@ from .errors import SolverError
 TAU_RECOMBINATION_S = 1e12
 """N lifetimes from which N is handed to CLASS as decaying dark matter with its energy injection."""
 
-PHOTON_FRACTION = 0.5
-"""Fraction of the rest energy of N that N -> nu gamma gives to the photon."""
-
 T_NU_STANDARD = (4.0 / 11.0) ** (1.0 / 3.0)
 """T_nu/T_gamma of instantaneous decoupling: the unit of CLASS's T_ncdm per N_eff."""
 
@@ -175,9 +172,7 @@ def class_inputs(result, massive_nu_ev: tuple[float, ...] = (), energy_injection
     if late or inject:
         omega = omega_ini(history, cosmology, model.mass_mev, tau)
         if inject:
-            # N -> nu gamma: half; a Relic: its photon_fraction
-            f_gamma = getattr(model, "photon_fraction", PHOTON_FRACTION)
-            fields.update(omega_em=f_gamma * omega, DM_decay_Gamma_per_s=1.0 / tau)
+            fields.update(omega_em=model.photon_fraction * omega, DM_decay_Gamma_per_s=1.0 / tau)
         if late:
             n_ur -= dark_radiation_neff(history, cosmology, omega, tau)
             fields.update(omega_ini_dcdm=omega, Gamma_dcdm_km_s_mpc=c.MPC_KM / tau)

@@ -133,6 +133,11 @@ class DipolePortal:
         """Internal degrees of freedom of N followed by the code (2 for both natures, see module doc)."""
         return 2
 
+    @property
+    def photon_fraction(self) -> float:
+        """Fraction of N's rest energy its decay N -> nu gamma gives the photon (at rest: 1/2)."""
+        return 0.5
+
 
 RELIC_TAU_RANGE_S = (1e-3, 1e14)
 RELIC_T0_RANGE_MEV = (2.0, 50.0)

@@ -33,20 +33,24 @@ def _at_start(h, values: np.ndarray) -> float:
     return float(np.exp(np.interp(np.log(T_START_MEV), lnT, np.log(values)[::-1])))
 
 
-def observables(model: Relic | None, injection: str = "spectral") -> tuple[float, float, np.ndarray]:
-    """N_eff, (aT)^3 at 5 MeV over the end, and the comoving energies at the end (EM, nu_e, nu_mu,
-    nu_tau) over a^4 rho_EM at 5 MeV (a = 1 there)."""
-    h = background.solve(model, neutrino_injection=injection) if model is not None else background.solve(None)
+def energies(h) -> tuple[np.ndarray, np.ndarray]:
+    """(T_gamma, [4, n]): the comoving energies of the EM plasma, nu_e, nu_mu, nu_tau (grid included)
+    over a^4 rho_EM at 5 MeV, a = 1 there."""
     T = h.T_gamma_mev
     a = h.a / _at_start(h, h.a)
-    em = em_plasma(T)
-    rho_em = np.pi**2 / 15 * T**4 + em["rho_e"]
+    rho_em = np.pi**2 / 15 * T**4 + em_plasma(T)["rho_e"]
     rho_nu = 7 * np.pi**2 / 120 * h.T_nu_mev**4
     if h.nu_grid_comoving is not None:
         rho_nu = rho_nu + h.nu_grid_comoving / h.a**4
-    e = np.concatenate([[a[-1] ** 4 * rho_em[-1]], a[-1] ** 4 * rho_nu[:, -1]]) / _at_start(h, rho_em)
-    aT3 = (1.0 / (a[-1] * T[-1] / T_START_MEV)) ** 3
-    return float(h.neff[-1]), aT3, e
+    return T, np.vstack([a**4 * rho_em, a**4 * rho_nu]) / _at_start(h, rho_em)
+
+
+def observables(model: Relic | None, injection: str = "spectral") -> tuple[float, float, np.ndarray]:
+    """N_eff, (aT)^3 at 5 MeV over the end, and the comoving energies at the end (``energies``)."""
+    h = background.solve(model, neutrino_injection=injection) if model is not None else background.solve(None)
+    T, e = energies(h)
+    a_end = h.a[-1] / _at_start(h, h.a)
+    return float(h.neff[-1]), (T_START_MEV / (a_end * T[-1])) ** 3, e[:, -1]
 
 
 def ours(case: dict, injection: str = "spectral", mixing: bool = True) -> tuple[float, float, float]:
@@ -69,16 +73,7 @@ def ours(case: dict, injection: str = "spectral", mixing: bool = True) -> tuple[
 def history(case: dict) -> None:
     """The comoving energy each sector gained (X minus SM, units of a^4 rho_EM at 5 MeV) along T."""
     relic = Relic(case["mass_mev"], case["tau_s"], case["n_over_ngamma_at_5mev"], 5.0, 0.0, case["flavour"])
-    curves = []
-    for model in (relic, None):
-        h = background.solve(model)
-        T = h.T_gamma_mev
-        a = h.a / _at_start(h, h.a)
-        rho_em = np.pi**2 / 15 * T**4 + em_plasma(T)["rho_e"]
-        rho_nu = 7 * np.pi**2 / 120 * h.T_nu_mev**4
-        if h.nu_grid_comoving is not None:
-            rho_nu = rho_nu + h.nu_grid_comoving / h.a**4
-        curves.append((T, np.vstack([a**4 * rho_em, a**4 * rho_nu]) / _at_start(h, rho_em)))
+    curves = [energies(background.solve(model)) for model in (relic, None)]
     print(f"{case['label']}: T [MeV] | Nudec EM, nu_e, nu_mu | ndpcosmo EM, nu_e, nu_mu")
     (T_x, g_x), (T_0, g_0) = curves
     for T, g in zip(case["history_T_mev"], case["history_gain_em_nue_numu_nutau"], strict=True):

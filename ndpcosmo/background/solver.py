@@ -458,7 +458,9 @@ def solve(
             raise ValueError("background.solve: a DipolePortal needs its abundance (production.solve)")
         T_h = abundance.handoff.T_mev
         F0 = _initial_occupation(abundance, q, W, g_N)
-        np_ = np.array([T_h, model.mass_mev, model.width_mev, g_N, FLAVOUR_INDEX[model.flavour], 0.5, 1.0, 1.0])
+        np_ = np.array(
+            [T_h, model.mass_mev, model.width_mev, g_N, FLAVOUR_INDEX[model.flavour], model.photon_fraction, 1.0, 1.0]
+        )
         T_lo = TABLE_T_RANGE_MEV[0]
         lnT = np.linspace(math.log(T_lo), math.log(max(T_h * 1.01, T_lo * 2)), 400)
         ln_gamma = np.log(production_rate(model, rate_table())(np.exp(lnT)))
