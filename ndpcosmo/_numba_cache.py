@@ -25,6 +25,7 @@ KERNEL_FILES: tuple[str, ...] = (
     "bbn/weak.py",
     "photodisintegration/_kernels.py",
     "production/_kernels.py",
+    "production/_scattering.py",
 )
 """The modules with numba kernels (tests/test_precompile.py checks the list). numba keys a cached
 kernel on its own file only, not on the kernels it calls from other files: the cache directory is

@@ -237,6 +237,12 @@ class Precision:
     rate_T_per_decade, rate_M_per_decade: density of the precomputed production-rate table in T and
         in M_N (points per decade), in [5, 200].
     rate_quadrature_nodes: Gauss-Legendre nodes of the thermal average over s, in [16, 512].
+    production_statistics: "quantum" (default: the t-channel with Fermi-Dirac / Bose-Einstein
+        initial states, Pauli blocking and Bose enhancement of the final target, exact kinematics;
+        ``production.t_channel``) or "boltzmann" (Maxwell-Boltzmann kinematics times the ratios
+        n_FD/n_MB of the initial states, the treatment before 2026-12).
+    screening_scale: xi, the t-channel cut at |t| >= xi^2 m_D^2, in [0.25, 4]. 1 is the leading-order
+        HTL result; 1/2 and 2 bound the theory band of T_dec (docs/physics.md).
     T_handoff_mev: where the abundance stage hands N to the thermal-history stage [MeV], in [2, 50]
         (while the SM neutrinos are still coupled). If T_start is lower than twice this, the hand-off
         happens at T_start / 2.
@@ -262,6 +268,8 @@ class Precision:
     rate_T_per_decade: int = 25
     rate_M_per_decade: int = 12
     rate_quadrature_nodes: int = 64
+    production_statistics: str = "quantum"
+    screening_scale: float = 1.0
     T_handoff_mev: float = 10.0
     T_max_mev: float = 1e7
     history_rtol: float = 1e-7
@@ -290,6 +298,15 @@ class Precision:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{name} must be an integer in [{lo}, {hi}]; got {value!r}")
             _check_number(name, value, lo, hi, "grid density")
+        if self.production_statistics not in ("quantum", "boltzmann"):
+            raise ValueError(
+                f"production_statistics = {self.production_statistics!r}: allowed values are 'quantum' and 'boltzmann'"
+            )
+        set_(
+            self,
+            "screening_scale",
+            _check_number("screening_scale", self.screening_scale, 0.25, 4.0, "the cut |t| >= xi^2 m_D^2"),
+        )
         set_(
             self,
             "T_handoff_mev",

@@ -39,12 +39,13 @@ def test_s_channel_rate_closed_form_massless():
     assert math.exp(ln_g) == pytest.approx(expected, rel=1e-5)
 
 
-def test_t_channel_rate_against_direct_quadrature():
-    # massless electron target, M -> 0: sigma = alpha mu^2 [ln(s/mD2) - 1 + mD2/s] above s = mD2
+def test_t_channel_boltzmann_rate_against_direct_quadrature():
+    # Maxwell-Boltzmann kinematics (production_statistics="boltzmann"); massless electron target, M -> 0:
+    # sigma = alpha mu^2 [ln(s/mD2) - 1 + mD2/s] above s = mD2
     T = 1e5
     md2 = float(plasma.debye_mass_squared(T))
     electron = plasma.CHARGED_SPECIES[0]
-    ln_g = rates.ln_t_channel_density(np.array([T]), np.array([1e-3]), electron, np.array([md2]), 64)[0, 0]
+    ln_g = rates.ln_t_channel_density_boltzmann(np.array([T]), np.array([1e-3]), electron, np.array([md2]), 64)[0, 0]
 
     def integrand(rs):
         s = rs * rs
@@ -259,9 +260,9 @@ def test_integrator_against_scipy_radau(M, mu, trh):
 def test_table_is_cached_on_disk(tmp_path, monkeypatch):
     monkeypatch.setenv("NDPCOSMO_CACHE_DIR", str(tmp_path))
     precision = Precision(rate_T_per_decade=6, rate_M_per_decade=6, rate_quadrature_nodes=16)
-    first = rates._rate_table_cached.__wrapped__((6, 6, 16))
+    first = rates._rate_table_cached.__wrapped__(rates._key(precision))
     files = list(tmp_path.glob("rates-*.npz"))
     assert len(files) == 1
-    second = rates._rate_table_cached.__wrapped__((6, 6, 16))
+    second = rates._rate_table_cached.__wrapped__(rates._key(precision))
     np.testing.assert_array_equal(first.ln_gamma_reduced, second.ln_gamma_reduced)
     assert first.fingerprint == rates._fingerprint(precision)

@@ -27,12 +27,18 @@ T_N = T g_s(T)^{1/3} Z / Y (T_N = T while coupled). From it:
         = 10.75^{4/3} (4 pi^4 / (135 zeta(3))) Z   (-> (g_N/2)(10.75/g_s(T_dec))^{4/3} for a relic).
 
 Decoupling temperature: the lowest T at which Gamma_prod / H falls through 1 (decays and inverse
-decays excluded). If Gamma_prod < H over the whole table, it is extrapolated above 10 TeV with
-Gamma_prod / H ~ T and flagged "above"; if Gamma_prod > H down to 10 keV, it is flagged "below".
+decays excluded), with Gamma_prod = gamma_prod / n_N^eq per N state. If Gamma_prod < H over the whole
+table, it is extrapolated above 10 TeV with Gamma_prod / H ~ T and flagged "above"; if Gamma_prod > H
+down to 10 keV, it is flagged "below".
+Its theory band, T_dec_band_mev = [low, high]: T_dec with the t-channel cut at xi^2 m_D^2 for
+xi = 1/2 and 2 (``BAND_SCREENING_SCALES``), i.e. the bracket [ln(T/m_D) + C] of the leading-order
+rate moved by -+ ln 2: the size assigned to the uncomputed O(e) corrections (docs/physics.md,
+"Screening and the T_dec band").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Callable
@@ -49,6 +55,8 @@ from ..model import DipolePortal, Precision
 from ._kernels import relax
 from .rates import RateTable, rate_table
 
+BAND_SCREENING_SCALES = (0.5, 2.0)
+"""xi of the cut |t| >= xi^2 m_D^2 at the two edges of the T_dec band (1 is leading-order HTL)."""
 G_S_NU_DECOUPLING = 10.75
 _DNEFF_PER_Z = G_S_NU_DECOUPLING ** (4.0 / 3.0) * 4.0 * np.pi**4 / (135.0 * c.ZETA3)
 
@@ -88,6 +96,8 @@ class Abundance:
     T_dec_mev: float
     T_dec_bound: str
     """'' if T_dec was found in the table, 'above' (extrapolated beyond 10 TeV) or 'below' (< 10 keV)."""
+    T_dec_band_mev: tuple[float, float]
+    """[low, high]: T_dec with the screening scale xi = 1/2 and 2 (module docstring)."""
     handoff: NState
     n_N_over_n_gamma_10mev: float
     """Y_N at hand-off expressed as n_N/n_gamma at T = 10 MeV (comoving; ACROPOLIS's n0a)."""
@@ -116,6 +126,7 @@ class Abundance:
             "width_mev": m.width_mev,
             "T_dec_mev": self.T_dec_mev,
             "T_dec_bound": self.T_dec_bound,
+            "T_dec_band_mev": list(self.T_dec_band_mev),
             "T_start_mev": self.T_start_mev,
             "T_handoff_mev": self.handoff.T_mev,
             "Y_N": self.handoff.Y_N,
@@ -182,6 +193,15 @@ def decoupling_temperature(model: DipolePortal, table: RateTable, sm: plasma.SMP
     return float(math.exp(math.log(T[i]) + frac * math.log(T[i + 1] / T[i]))), ""
 
 
+def decoupling_band(model: DipolePortal, precision: Precision, sm: plasma.SMPlasma) -> tuple[float, float]:
+    """[low, high] of T_dec across ``BAND_SCREENING_SCALES`` (rate tables with those cuts; cached)."""
+    values = []
+    for xi in BAND_SCREENING_SCALES:
+        p = dataclasses.replace(precision, screening_scale=xi)
+        values.append(decoupling_temperature(model, rate_table(p), sm)[0])
+    return (min(values), max(values))
+
+
 def integrate(
     T_mev: np.ndarray,
     g_s: np.ndarray,
@@ -236,6 +256,7 @@ def solve(
         raise SolverError("production", model, "non-finite abundance")
 
     T_dec, bound = decoupling_temperature(model, table, sm)
+    band = decoupling_band(model, precision, sm)
     if T_dec > c.T_EW_MEV and T_start > c.T_EW_MEV:
         warnings.warn(
             f"T_dec = {T_dec / 1e3:.3g} GeV is above the electroweak crossover ({c.T_EW_MEV / 1e3:.1f} GeV), "
@@ -265,6 +286,7 @@ def solve(
         T_start_mev=float(T_start),
         T_dec_mev=T_dec,
         T_dec_bound=bound,
+        T_dec_band_mev=band,
         handoff=handoff,
         n_N_over_n_gamma_10mev=y_h * s_over_ngamma_10,
         delta_neff_relativistic=_DNEFF_PER_Z * z_h,

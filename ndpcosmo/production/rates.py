@@ -4,12 +4,17 @@ Every production rate is proportional to mu_nu^2, so the table stores the equili
 densities gamma(T, M) / mu^2 [MeV^6] (for mu in MeV^-1), per process summed over the charged species
 of the plasma (``plasma.CHARGED_SPECIES``, each with its weight across the QCD crossover):
 
-* t-channel nu f -> N f (and nubar, fbar partners: 4 channels), screened at |t| >= m_D^2(T);
+* t-channel nu f -> N f (and nubar, fbar partners: 4 channels), screened at |t| >= xi^2 m_D^2(T)
+  (xi = ``Precision.screening_scale``, 1 = leading-order HTL), with full quantum statistics and
+  exact kinematics (``t_channel``; ``Precision.production_statistics = "boltzmann"`` gives the
+  Maxwell-Boltzmann treatment below);
 * s-channel f fbar -> nu Nbar, nubar N (2 CP channels; colour averaged; not for W+-);
 * plasmon decay gamma*_T -> nu Nbar, nubar N (2 transverse polarisations, 2 CP channels), for
   M_N < m_inf(T), with the transverse photon taken at its asymptotic mass m_inf^2 = m_D^2/2.
 
-Thermal average (Gondolo & Gelmini, Nucl. Phys. B 360 (1991) 145; Maxwell-Boltzmann initial states):
+Thermal average of the s-channel (and of the t-channel beyond the range of ``t_channel``, or with
+production_statistics = "boltzmann") (Gondolo & Gelmini, Nucl. Phys. B 360 (1991) 145;
+Maxwell-Boltzmann initial states):
     gamma_12 = g_1 g_2 T / (32 pi^4) int ds sigma(s) lambda(s, m_1^2, m_2^2) / sqrt(s) K_1(sqrt(s)/T),
 which reduces to REFERENCE.md's <sigma v> = (1/(32 T^5)) int ds sigma s^{3/2} K_1 for massless
 states. Quantum statistics of the initial states are restored by multiplying by
@@ -26,6 +31,7 @@ of the grid settings and of the source code of the physics modules.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +44,7 @@ from .. import plasma
 from ..cache import cached_arrays, fingerprint
 from ..model import MASS_RANGE_MEV, Precision
 from . import cross_sections as xs
+from . import t_channel as tch
 
 PROCESSES = ("t_channel", "s_channel", "plasmon")
 TABLE_T_RANGE_MEV = (1e-2, 1e7)
@@ -99,12 +106,49 @@ def _log(x: np.ndarray) -> np.ndarray:
 
 
 def ln_t_channel_density(
-    T: np.ndarray, M: np.ndarray, sp: plasma.ChargedSpecies, m_debye2: np.ndarray, nodes: int
+    T: np.ndarray,
+    M: np.ndarray,
+    sp: plasma.ChargedSpecies,
+    m_debye2: np.ndarray,
+    nodes: int,
+    statistics: str = "quantum",
 ) -> np.ndarray:
     """ln(gamma_t / mu^2) + M/T for nu f -> N f and partners (4 channels), species weight included.
 
-    ``T`` (n_T,) with ``m_debye2`` at those temperatures; ``M`` (n_M,); returns (n_T, n_M).
+    ``T`` (n_T,) with the screening cut ``m_debye2`` (xi^2 m_D^2) at those temperatures; ``M`` (n_M,);
+    returns (n_T, n_M). "quantum": ``t_channel`` (M/T <= 150 and m/T <= 60; beyond, see there);
+    "boltzmann": Maxwell-Boltzmann kinematics times n_FD/n_MB of the initial states everywhere.
     """
+    mb = ln_t_channel_density_boltzmann(T, M, sp, m_debye2, nodes)
+    if statistics == "boltzmann":
+        return mb
+    out = mb.copy()
+    kind = "fermion" if sp.fermion else "scalar"
+    norm = 4.0 * sp.g * c.E_CHARGE**2 * sp.charge**2 / 4.0 / (256.0 * np.pi**5)
+    weight = plasma.species_weight(sp, T)
+    for i, Ti in enumerate(T):
+        z_f = sp.mass_mev / Ti
+        if z_f > tch.Z_F_MAX or weight[i] <= 0.0:
+            continue
+        z_M = np.minimum(M / Ti, tch.Z_MAX)
+        ln_k = tch.ln_k_table(math.log(m_debye2[i] / Ti**2), z_M, z_f, kind)
+        # ln K_table = ln K + z_M + z_f and gamma = norm T^6 K w; stored: ln gamma + M/T
+        exact = math.log(norm * weight[i]) + 6.0 * math.log(Ti) + ln_k - z_f
+        heavy = M / Ti > tch.Z_MAX
+        if np.any(heavy):
+            # beyond the table: Maxwell-Boltzmann kinematics, scaled to the table at M/T = Z_MAX
+            edge = ln_t_channel_density_boltzmann(
+                T[i : i + 1], np.array([tch.Z_MAX * Ti]), sp, m_debye2[i : i + 1], nodes
+            )
+            exact = np.where(heavy, mb[i] + exact - edge[0, 0], exact)
+        out[i] = exact
+    return out
+
+
+def ln_t_channel_density_boltzmann(
+    T: np.ndarray, M: np.ndarray, sp: plasma.ChargedSpecies, m_debye2: np.ndarray, nodes: int
+) -> np.ndarray:
+    """As ``ln_t_channel_density`` with Maxwell-Boltzmann kinematics times n_FD/n_MB (or n_BE/n_MB)."""
     m = sp.mass_mev
     rs, wq = _sqrt_s_nodes(M + m, T, nodes)
     s = rs**2
@@ -150,11 +194,11 @@ def compute_rate_table(precision: Precision) -> RateTable:
     mlo, mhi = MASS_RANGE_MEV
     M = np.logspace(np.log10(mlo), np.log10(mhi), int(round(np.log10(mhi / mlo) * precision.rate_M_per_decade)) + 1)
     n = precision.rate_quadrature_nodes
-    mD2 = plasma.debye_mass_squared(T)
+    cut = precision.screening_scale**2 * plasma.debye_mass_squared(T)
     ln_t = np.full((T.size, M.size), -np.inf)
     ln_s = np.full((T.size, M.size), -np.inf)
     for sp in plasma.CHARGED_SPECIES:
-        ln_t = np.logaddexp(ln_t, ln_t_channel_density(T, M, sp, mD2, n))
+        ln_t = np.logaddexp(ln_t, ln_t_channel_density(T, M, sp, cut, n, precision.production_statistics))
         if sp.sector != "gauge":  # W+W- -> gamma* -> nu N is left out (docs/physics.md)
             ln_s = np.logaddexp(ln_s, ln_s_channel_density(T, M, sp, n))
     ln_pl = np.maximum(ln_plasmon_density(T, M), -745.0)
@@ -166,14 +210,37 @@ def compute_rate_table(precision: Precision) -> RateTable:
 
 def _fingerprint(precision: Precision) -> str:
     here = Path(__file__).resolve().parent
-    sources = (here / "rates.py", here / "cross_sections.py", here.parent / "plasma.py", here.parent / "constants.py")
-    settings = (precision.rate_T_per_decade, precision.rate_M_per_decade, precision.rate_quadrature_nodes)
-    return fingerprint(sources, settings)
+    sources = (
+        here / "rates.py",
+        here / "cross_sections.py",
+        here / "t_channel.py",
+        here / "_scattering.py",
+        here.parent / "plasma.py",
+        here.parent / "constants.py",
+    )
+    return fingerprint(sources, _key(precision))
 
 
-@functools.lru_cache(maxsize=4)
-def _rate_table_cached(key: tuple[int, int, int]) -> RateTable:
-    precision = Precision(rate_T_per_decade=key[0], rate_M_per_decade=key[1], rate_quadrature_nodes=key[2])
+def _key(precision: Precision) -> tuple[int, int, int, str, float]:
+    p = precision
+    return (
+        p.rate_T_per_decade,
+        p.rate_M_per_decade,
+        p.rate_quadrature_nodes,
+        p.production_statistics,
+        p.screening_scale,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _rate_table_cached(key: tuple[int, int, int, str, float]) -> RateTable:
+    precision = Precision(
+        rate_T_per_decade=key[0],
+        rate_M_per_decade=key[1],
+        rate_quadrature_nodes=key[2],
+        production_statistics=key[3],
+        screening_scale=key[4],
+    )
     fp = _fingerprint(precision)
 
     def compute() -> dict[str, np.ndarray]:
@@ -186,5 +253,4 @@ def _rate_table_cached(key: tuple[int, int, int]) -> RateTable:
 
 def rate_table(precision: Precision | None = None) -> RateTable:
     """The production-rate table for ``precision`` (from memory, the disk cache, or computed)."""
-    p = precision or Precision()
-    return _rate_table_cached((p.rate_T_per_decade, p.rate_M_per_decade, p.rate_quadrature_nodes))
+    return _rate_table_cached(_key(precision or Precision()))
