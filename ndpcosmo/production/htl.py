@@ -35,6 +35,7 @@ import math
 
 import numpy as np
 
+from .. import constants as c
 from . import _scattering
 from .t_channel import p_coefficients
 
@@ -107,7 +108,7 @@ def split_constant(q_star: float, mD2: float) -> float:
     mass), so the result is the LO constant when e is small, whatever q*.
     """
     e2 = 3.0 * mD2
-    n_nu = 3.0 * 1.2020569031595942 / (4.0 * np.pi**2)
+    n_nu = 3.0 * c.ZETA3 / (4.0 * np.pi**2)
     hard = 2.0 * e2 * hard_rate_density(q_star)  # targets f and fbar
     soft = n_nu * soft_rate(q_star, mD2)
     return (hard + soft) / (n_nu * mD2 / (2.0 * np.pi)) - 0.5 * math.log(1.0 / mD2)
