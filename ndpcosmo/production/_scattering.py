@@ -7,6 +7,10 @@ import math
 import numpy as np
 from numba import njit
 
+from ..constants import ZETA3 as _ZETA3
+
+_ZETA2 = math.pi**2 / 6.0
+
 
 @njit(cache=True)
 def _occ(e: float, stat: int) -> float:
@@ -27,7 +31,7 @@ def _complete(n: int, stat: int) -> float:
         return fact
     if n == 0:
         return math.log(2.0)
-    zeta = 1.6449340668482264 if n == 1 else 1.2020569031595942
+    zeta = _ZETA2 if n == 1 else _ZETA3
     value = fact * zeta
     return (1.0 - 2.0 ** (-n)) * value if stat == 0 else value
 
@@ -193,42 +197,6 @@ def density_grid(
 
 
 @njit(cache=True)
-def phi_at(
-    lam: float,
-    coef: np.ndarray,
-    M2: float,
-    m2: float,
-    target_stat: int,
-    nu_stat: int,
-    u_max: float,
-    v_max: float,
-    rx: np.ndarray,
-    rw: np.ndarray,
-    gx: np.ndarray,
-    gw: np.ndarray,
-) -> float:
-    """Phi(ln a) = (1/2a) int dr sum_ij C_ij F_i^nu G_j^target at a = |t| = e^lam (units of T).
-
-    ``coef`` = (c0, c1, c2) of the spin-averaged P(s) = c0 + c1 s + c2 s^2 at this t (<|M|^2> =
-    e^2 Q^2 d^2 P / t^2); u = q + omega = sqrt(a) e^r, v = q - omega = sqrt(a) e^-r, r over
-    [-ln(v_max/sqrt a), ln(u_max/sqrt a)] with the Gauss-Legendre nodes ``rx``, ``rw`` on [-1, 1].
-    """
-    a = math.exp(lam)
-    sa = math.sqrt(a)
-    r_hi = math.log(u_max / sa)
-    r_lo = -math.log(v_max / sa)
-    if r_hi <= r_lo:
-        return 0.0
-    half = 0.5 * (r_hi - r_lo)
-    mid = 0.5 * (r_hi + r_lo)
-    total = 0.0
-    for i in range(rx.size):
-        r = mid + half * rx[i]
-        total += rw[i] * density(a, r, coef, M2, m2, target_stat, nu_stat, gx, gw)
-    return half * total / (2.0 * a)
-
-
-@njit(cache=True)
 def phi_grid(
     lams: np.ndarray,
     coefs: np.ndarray,
@@ -243,8 +211,24 @@ def phi_grid(
     gx: np.ndarray,
     gw: np.ndarray,
 ) -> np.ndarray:
-    """``phi_at`` at each ln a of ``lams`` (with ``coefs`` (n, 3) at those a)."""
-    out = np.empty(lams.size)
+    """Phi(ln a) = (1/2a) int dr sum_ij C_ij F_i^nu G_j^target at each a = |t| = e^lam of ``lams`` (units of T).
+
+    ``coefs[k]`` = (c0, c1, c2) of the spin-averaged P(s) = c0 + c1 s + c2 s^2 at t = -a_k (<|M|^2> =
+    e^2 Q^2 d^2 P / t^2); u = q + omega = sqrt(a) e^r, v = q - omega = sqrt(a) e^-r, r over
+    [-ln(v_max/sqrt a), ln(u_max/sqrt a)] with the Gauss-Legendre nodes ``rx``, ``rw`` on [-1, 1].
+    """
+    out = np.zeros(lams.size)
     for k in range(lams.size):
-        out[k] = phi_at(lams[k], coefs[k], M2, m2, target_stat, nu_stat, u_max, v_max, rx, rw, gx, gw)
+        a = math.exp(lams[k])
+        sa = math.sqrt(a)
+        r_hi = math.log(u_max / sa)
+        r_lo = -math.log(v_max / sa)
+        if r_hi <= r_lo:
+            continue
+        half = 0.5 * (r_hi - r_lo)
+        mid = 0.5 * (r_hi + r_lo)
+        total = 0.0
+        for i in range(rx.size):
+            total += rw[i] * density(a, mid + half * rx[i], coefs[k], M2, m2, target_stat, nu_stat, gx, gw)
+        out[k] = half * total / (2.0 * a)
     return out
