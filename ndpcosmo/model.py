@@ -31,6 +31,8 @@ FLAVOURS = ("e", "mu", "tau")
 MASS_RANGE_MEV = (1e-3, 1e4)
 MU_RANGE_MUB = (1e-18, 1e-4)
 T_RH_RANGE_MEV = (3.0, 1e7)
+REHEATINGS = ("instantaneous", "perturbative")
+PERTURBATIVE_T_RH_MIN_MEV = 20.0
 
 
 def _check_number(name: str, value: object, lo: float, hi: float, why: str) -> float:
@@ -67,6 +69,10 @@ class DipolePortal:
     flavour: the active flavour N couples to: "e", "mu" or "tau".
     T_RH_mev: reheating temperature [MeV] in [3, 1e7], or None for no reheating limit (N was in
         equilibrium above the highest temperature the code follows).
+    reheating: "instantaneous" (an SM plasma at T_RH with no N; default) or "perturbative" (an
+        oscillating inflaton decaying with Gamma_phi = H(T_RH): the plasma reaches T_max > T_RH and
+        entropy is released; ``production.reheating``). "perturbative" needs T_RH_mev >= 20 MeV (the
+        inflaton must be gone, rho_phi/rho_SM < 1e-10, by the hand-off to the thermal history).
     """
 
     mass_mev: float
@@ -74,6 +80,7 @@ class DipolePortal:
     nature: str = "dirac"
     flavour: str = "mu"
     T_RH_mev: float | None = None
+    reheating: str = "instantaneous"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -106,6 +113,12 @@ class DipolePortal:
                     "below 3 MeV the SM neutrinos themselves do not thermalise after reheating; above "
                     "10 TeV the SM tabulation is not used; use None for no reheating limit",
                 ),
+            )
+        set_(self, "reheating", _check_choice("reheating", self.reheating, REHEATINGS))
+        if self.reheating == "perturbative" and (self.T_RH_mev is None or self.T_RH_mev < PERTURBATIVE_T_RH_MIN_MEV):
+            raise ValueError(
+                f"reheating = 'perturbative' needs T_RH_mev >= {PERTURBATIVE_T_RH_MIN_MEV:g} MeV (the inflaton decays "
+                f"until ~0.15 T_RH, before the hand-off to the thermal history); got T_RH_mev = {self.T_RH_mev!r}"
             )
 
     @property

@@ -44,7 +44,15 @@ import numpy as np
 
 from .likelihoods.combined import parse_data
 from .likelihoods.data import resolve
-from .model import FLAVOURS, MASS_RANGE_MEV, MU_RANGE_MUB, NATURES, T_RH_RANGE_MEV
+from .model import (
+    FLAVOURS,
+    MASS_RANGE_MEV,
+    MU_RANGE_MUB,
+    NATURES,
+    PERTURBATIVE_T_RH_MIN_MEV,
+    REHEATINGS,
+    T_RH_RANGE_MEV,
+)
 
 COLUMNS: tuple[str, ...] = (
     "mass_mev",
@@ -96,6 +104,7 @@ class ScanConfig:
     T_RH_mev: tuple[float | None, ...]
     nature: str = "dirac"
     flavour: str = "mu"
+    reheating: str = "instantaneous"
     planck_dir: str | None = None
     chunk: int = 250
     processes: int | None = None
@@ -126,6 +135,7 @@ class ScanConfig:
             "planck_dir",
             "nature",
             "flavour",
+            "reheating",
             "T_RH_mev",
             "chunk",
             "processes",
@@ -150,6 +160,9 @@ class ScanConfig:
             raise ValueError(f"nature = {nature!r}: allowed {NATURES}")
         if flavour not in FLAVOURS:
             raise ValueError(f"flavour = {flavour!r}: allowed {FLAVOURS}")
+        reheating = raw.get("reheating", "instantaneous")
+        if reheating not in REHEATINGS:
+            raise ValueError(f"reheating = {reheating!r}: allowed {REHEATINGS}")
         trh_raw = raw.get("T_RH_mev", ["none"])
         if not isinstance(trh_raw, list) or not trh_raw:
             raise ValueError(f"T_RH_mev = {trh_raw!r}: a list of temperatures in MeV or 'none'")
@@ -164,6 +177,11 @@ class ScanConfig:
                     f"T_RH_mev: {value!r} is neither 'none' nor a temperature in "
                     f"[{T_RH_RANGE_MEV[0]:g}, {T_RH_RANGE_MEV[1]:g}] MeV"
                 )
+        if reheating == "perturbative" and any(t is None or t < PERTURBATIVE_T_RH_MIN_MEV for t in trh):
+            raise ValueError(
+                f"reheating = 'perturbative' needs every T_RH_mev >= {PERTURBATIVE_T_RH_MIN_MEV:g} MeV (no 'none'); "
+                f"got {trh_raw!r}"
+            )
         chunk = raw.get("chunk", 250)
         if not isinstance(chunk, int) or chunk < 1:
             raise ValueError(f"chunk = {chunk!r}: an integer >= 1")
@@ -189,6 +207,7 @@ class ScanConfig:
             T_RH_mev=tuple(trh),
             nature=str(nature),
             flavour=str(flavour),
+            reheating=str(reheating),
             planck_dir=None if planck_dir is None else str(Path(base) / str(planck_dir)),
             chunk=chunk,
             processes=processes,
@@ -218,6 +237,7 @@ class ScanConfig:
                 self.T_RH_mev,
                 self.nature,
                 self.flavour,
+                *(() if self.reheating == "instantaneous" else (self.reheating,)),
                 self.chunk,
                 sorted(self.precision.items()),
             )
@@ -235,6 +255,7 @@ class ChunkTask:
     nature: str
     flavour: str
     precision: dict[str, object] = field(default_factory=dict)
+    reheating: str = "instantaneous"
 
 
 def compute_chunk(task: ChunkTask) -> tuple[int, list[dict[str, object]]]:
@@ -254,7 +275,9 @@ def compute_chunk(task: ChunkTask) -> tuple[int, list[dict[str, object]]]:
     for mass, mu, trh in task.points:
         row: dict[str, object] = {"mass_mev": mass, "mu_muB": mu, "T_RH_mev": trh}
         try:
-            model = DipolePortal(mass, mu, nature=task.nature, flavour=task.flavour, T_RH_mev=trh)
+            model = DipolePortal(
+                mass, mu, nature=task.nature, flavour=task.flavour, T_RH_mev=trh, reheating=task.reheating
+            )
             result = run(model, cosmology, precision)
             verdict = profiler.assess(result)
             row.update(
@@ -333,7 +356,9 @@ def run_scan(config: ScanConfig, progress: bool = True, client=None) -> ScanResu
     stamp.write_text(config.identity())
     chunks = config.chunks()
     missing = [
-        ChunkTask(i, pts, config.data, config.planck_dir, config.nature, config.flavour, config.precision)
+        ChunkTask(
+            i, pts, config.data, config.planck_dir, config.nature, config.flavour, config.precision, config.reheating
+        )
         for i, pts in enumerate(chunks)
         if not (checkpoint / f"chunk-{i:05d}.csv").exists()
     ]
@@ -402,7 +427,8 @@ def _merge(config: ScanConfig, n_chunks: int) -> tuple[Path, int]:
         "theory errors: step3)",
         f"# precision: ndpcosmo defaults{''.join(f', {k} = {v}' for k, v in sorted(config.precision.items()))}, "
         "bbn_errors = none (Step 3 SM theory errors in the likelihood); omega_b profile: likelihoods.fast",
-        f"# model: nature = {config.nature}, flavour = {config.flavour}; tau_n = 878.4 s (its prior folded)",
+        f"# model: nature = {config.nature}, flavour = {config.flavour}, reheating = {config.reheating}; "
+        "tau_n = 878.4 s (its prior folded)",
         f"# grid: M_N {config.masses_mev[0]:g}-{config.masses_mev[-1]:g} MeV x {config.masses_mev.size}, mu "
         f"{config.mus_muB[0]:g}-{config.mus_muB[-1]:g} mu_B x {config.mus_muB.size} (log), T_RH_mev "
         f"{['none' if t is None else t for t in config.T_RH_mev]} (empty = none)",

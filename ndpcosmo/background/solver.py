@@ -45,8 +45,7 @@ from .. import plasma
 from ..errors import SolverError
 from ..model import Cosmology, DipolePortal, Relic
 from ..production import Abundance
-from ..production.boltzmann import production_rate
-from ..production.rates import TABLE_T_RANGE_MEV, rate_table
+from ..production.rates import TABLE_T_RANGE_MEV
 from . import _kernels
 from . import equations as eq
 from . import neutrino_rates as nr
@@ -214,7 +213,7 @@ def solve_reference(
     if model is not None:
         M = model.mass_mev
         width = model.width_mev
-        rate = production_rate(model, rate_table())
+        rate = abundance.production_rate
         F0 = _initial_occupation(abundance, q, W, g_N)
     else:
         M, width, rate = 1.0, 0.0, None
@@ -463,7 +462,7 @@ def solve(
         )
         T_lo = TABLE_T_RANGE_MEV[0]
         lnT = np.linspace(math.log(T_lo), math.log(max(T_h * 1.01, T_lo * 2)), 400)
-        ln_gamma = np.log(production_rate(model, rate_table())(np.exp(lnT)))
+        ln_gamma = np.log(abundance.production_rate(np.exp(lnT)))
     else:
         T_h = 10.0
         F0 = np.zeros(n_bins)

@@ -66,6 +66,7 @@ class ClassyN(classy):
     nature: str = "dirac"
     flavour: str = "mu"
     T_RH_mev: float | None = None
+    reheating: str = "instantaneous"
     massive_nu_ev: list | None = None
 
     def initialize(self) -> None:
@@ -107,7 +108,9 @@ class ClassyN(classy):
             raise LoggedError(self.log, f"give (log10_)mass_mev and (log10_)mu_muB as parameters; got {given}")
         trh = 10.0 ** given["log10_T_RH_mev"] if "log10_T_RH_mev" in given else self.T_RH_mev
         try:
-            model = DipolePortal(float(mass), float(mu), nature=self.nature, flavour=self.flavour, T_RH_mev=trh)
+            model = DipolePortal(
+                float(mass), float(mu), nature=self.nature, flavour=self.flavour, T_RH_mev=trh, reheating=self.reheating
+            )
             cosmology = Cosmology(omega_b=float(omega_b), tau_n_s=float(given.get("tau_n_s", TAU_N_PRIOR_S[0])))
             result = run(model, cosmology, Precision(bbn_errors="none"))
             cdm = next((v for k, v in params.items() if self.translate_param(k) == "omega_cdm"), None)

@@ -30,7 +30,7 @@ from ..likelihoods.bbn import TAU_N_PRIOR_S
 from ..likelihoods.combined import DEFAULT_DATA, CombinedLikelihood, parse_data
 
 REQUIRED = ("mass_mev", "mu_muB")
-OPTIONAL = ("T_RH_mev", "nature", "flavour", "omega_b", "tau_n_s")
+OPTIONAL = ("T_RH_mev", "nature", "flavour", "reheating", "omega_b", "tau_n_s")
 
 
 def model_and_cosmology(params: dict[str, object]):
@@ -49,6 +49,7 @@ def model_and_cosmology(params: dict[str, object]):
         nature=str(params.get("nature", "dirac")),
         flavour=str(params.get("flavour", "mu")),
         T_RH_mev=None if params.get("T_RH_mev") is None else float(params["T_RH_mev"]),
+        reheating=str(params.get("reheating", "instantaneous")),
     )
     cosmology = Cosmology(
         omega_b=float(params.get("omega_b", Cosmology.omega_b)),

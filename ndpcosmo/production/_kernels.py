@@ -23,8 +23,9 @@ def _step(y: float, h: float, ln_ka: float, ln_kb: float, ln_ta: float, ln_tb: f
     k_a = math.exp(ln_ka)
     big_k = h * k_a * _phi1(d)  # h times the logarithmic mean of k
     c = big_k + ln_tb - ln_ta
-    if c > 0.0:
-        # e^{-K} K t_a (e^c - 1)/c, written without overflow
+    if c > 1.0:
+        # e^{-K} K t_a (e^c - 1)/c, written without overflow (for c <= 1 the phi1 form below is used:
+        # here t_b - t_a e^{-K} would cancel when K and ln(t_b/t_a) are both tiny)
         t_lo = math.exp(ln_ta - big_k) if big_k < 745.0 else 0.0
         return y * math.exp(-big_k) + big_k * (math.exp(ln_tb) - t_lo) / c
     return math.exp(-big_k) * (y + big_k * math.exp(ln_ta) * _phi1(c))

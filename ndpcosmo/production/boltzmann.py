@@ -39,9 +39,9 @@ rate moved by -+ ln 2: the size assigned to the uncomputed O(e) corrections (doc
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +52,7 @@ from .. import constants as c
 from .. import plasma
 from ..errors import ElectroweakWarning, SolverError
 from ..model import DipolePortal, Precision
+from . import reheating
 from ._kernels import relax
 from .rates import RateTable, rate_table
 
@@ -102,6 +103,8 @@ class Abundance:
     n_N_over_n_gamma_10mev: float
     """Y_N at hand-off expressed as n_N/n_gamma at T = 10 MeV (comoving; ACROPOLIS's n0a)."""
     delta_neff_relativistic: float
+    production_rate: ProductionRate = field(repr=False)
+    """Gamma_prod(T) used here (the thermal-history stage continues with it)."""
 
     @property
     def Y_N_relic(self) -> float:
@@ -121,6 +124,7 @@ class Abundance:
             "nature": m.nature,
             "flavour": m.flavour,
             "T_RH_mev": m.T_RH_mev,
+            "reheating": m.reheating,
             "g_N": m.g_N,
             "tau_s": m.tau_s,
             "width_mev": m.width_mev,
@@ -153,20 +157,40 @@ def _mean_decay_rate(T: np.ndarray, model: DipolePortal) -> np.ndarray:
     return model.width_mev * k1e(z) / kve(2, z)
 
 
-def production_rate(model: DipolePortal, table: RateTable) -> Callable[[np.ndarray], np.ndarray]:
-    """Gamma_prod(T) = gamma_prod / n_N^eq [MeV] for this model, as a function of T [MeV] (any T in the table)."""
-    spline = CubicSpline(np.log(table.T_mev), table.ln_gamma_prod_reduced(model.mass_mev))
-    ln_mu2 = 2.0 * math.log(model.mu_per_mev)
+@dataclass(frozen=True)
+class ProductionRate:
+    """Gamma_prod(T) = gamma_prod / n_N^eq [MeV] of one model, as arrays on the rate table's T nodes.
 
-    def rate(T_mev: np.ndarray) -> np.ndarray:
+    Call it with T [MeV] (any T in the table). The abundance stage hands it on (``Abundance``), so the
+    thermal-history stage uses the rate the run's ``Precision`` made and never rebuilds a table.
+    """
+
+    T_mev: np.ndarray = field(repr=False)
+    ln_gamma_reduced: np.ndarray = field(repr=False)
+    """ln(gamma_prod / mu^2) + M/T at ``T_mev``."""
+    mass_mev: float
+    mu_per_mev: float
+    g_N: int
+
+    @functools.cached_property
+    def _spline(self) -> CubicSpline:
+        return CubicSpline(np.log(self.T_mev), self.ln_gamma_reduced)
+
+    def __call__(self, T_mev: np.ndarray) -> np.ndarray:
         T = np.asarray(T_mev, dtype=float)
-        return np.exp(spline(np.log(T)) - model.mass_mev / T + ln_mu2 - _ln_neq(T, model))
+        ln_neq = plasma.ln_fermion_density(T, self.mass_mev, self.g_N)
+        return np.exp(self._spline(np.log(T)) - self.mass_mev / T + 2.0 * math.log(self.mu_per_mev) - ln_neq)
 
-    return rate
+
+def production_rate(model: DipolePortal, table: RateTable) -> ProductionRate:
+    """Gamma_prod(T) = gamma_prod / n_N^eq [MeV] for this model, as a function of T [MeV] (any T in the table)."""
+    return ProductionRate(
+        table.T_mev, table.ln_gamma_prod_reduced(model.mass_mev), model.mass_mev, model.mu_per_mev, model.g_N
+    )
 
 
 def relaxation_terms(
-    T_mev: np.ndarray, model: DipolePortal, rate: Callable[[np.ndarray], np.ndarray], sm: plasma.SMPlasma
+    T_mev: np.ndarray, model: DipolePortal, rate: ProductionRate, sm: plasma.SMPlasma
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(k, Gamma_prod/H, ln Y_eq) of dY/d ln a = k (Y_eq - Y) at temperatures ``T_mev``."""
     T = np.asarray(T_mev, dtype=float)
@@ -210,18 +234,28 @@ def integrate(
     mass_mev: float,
     y0: float,
     precision: Precision,
+    ln_a: np.ndarray | None = None,
+    dilution: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Integrate dY/d ln a = k (Y_eq - Y) and the energy weight Z on decreasing temperatures ``T_mev``.
+    """Integrate dY/d ln a = k (Y_eq - Y) - d Y and the energy weight Z on the nodes ``T_mev``.
 
-    ``g_s`` is the entropy degrees of freedom at the nodes (ln a = -ln T - ln g_s / 3 + const),
-    ``rate_over_hubble`` is k = Gamma / H, ``ln_y_eq`` is ln Y_eq; Y(T_0) = y0 and Z(T_0) = y0 g_s^{-1/3}.
-    Returns (Y, Z) at the nodes.
+    ``g_s`` is the entropy degrees of freedom at the nodes; ``ln_a`` the scale factor (default, entropy
+    conserved: ln a = -ln T - ln g_s / 3), ``rate_over_hubble`` is k = Gamma / H, ``ln_y_eq`` is
+    ln Y_eq, ``dilution`` d = d ln(s a^3)/d ln a (entropy release; default 0), written as the
+    relaxation form with k + d and the target k Y_eq / (k + d). Z weights each N made by a T (the
+    momentum scale ~ a T at production, normalised so that a T = g_s^{-1/3} where entropy is
+    conserved). Y(T_0) = y0 and Z(T_0) = y0 (a T)_0. Returns (Y, Z) at the nodes.
     """
     lnT = np.log(T_mev)
     # x = ln a + const: entropy conservation gives a ~ g_s^{-1/3} / T, and dx/dt = H exactly
-    ln_weight = -np.log(g_s) / 3.0
-    x = -lnT + ln_weight
-    ln_k = np.log(np.maximum(rate_over_hubble, 1e-300))
+    x = -lnT - np.log(g_s) / 3.0 if ln_a is None else ln_a
+    ln_weight = x + lnT
+    k = np.asarray(rate_over_hubble, dtype=float)
+    if dilution is not None:
+        k_eff = k + dilution
+        ln_y_eq = ln_y_eq + np.log(np.maximum(k, 1e-300)) - np.log(np.maximum(k_eff, 1e-300))
+        k = k_eff
+    ln_k = np.log(np.maximum(k, 1e-300))
     max_dln = math.log(10.0) / precision.abundance_steps_per_decade
     reduced = ln_y_eq + mass_mev / T_mev
     y = relax(x, lnT, ln_k, reduced, mass_mev, y0, max_dln)
@@ -239,19 +273,42 @@ def solve(
     precision = precision or Precision()
     sm = sm or plasma.default_plasma()
     table = table or rate_table(precision)
-    T_start = min(model.T_RH_mev or math.inf, precision.T_max_mev)
-    T_h = handoff_temperature(T_start, precision)
+    rate = production_rate(model, table)
+    perturbative = model.reheating == "perturbative"
+    if perturbative:
+        epoch = reheating.history(model.T_RH_mev, sm, precision.T_max_mev)
+        T_start = epoch.T_max_mev
+        T_h = min(handoff_temperature(T_start, precision), epoch.T_end_mev)
+        T_std_top = epoch.T_end_mev
+    else:
+        T_start = min(model.T_RH_mev or math.inf, precision.T_max_mev)
+        T_h = handoff_temperature(T_start, precision)
+        T_std_top = T_start
 
-    n_steps = max(4, math.ceil(math.log10(T_start / T_h) * precision.abundance_steps_per_decade))
-    lnT = np.linspace(math.log(T_start), math.log(T_h), n_steps + 1)
-    T = np.exp(lnT)
-    k, gamma_prod_over_h, ln_yeq = relaxation_terms(T, model, production_rate(model, table), sm)
+    n_steps = max(4, math.ceil(math.log10(T_std_top / T_h) * precision.abundance_steps_per_decade))
+    T = np.exp(np.linspace(math.log(T_std_top), math.log(T_h), n_steps + 1))
+    k, gamma_prod_over_h, ln_yeq = relaxation_terms(T, model, rate, sm)
+    ln_a = dilution = None
+    if perturbative:
+        # the reheating epoch before the entropy-conserving nodes, joined continuously in ln a
+        T_r = epoch.T_mev[:-1]
+        ln_a_join = -math.log(T_std_top) - math.log(float(sm.g_s(T_std_top))) / 3.0
+        ln_a_r = epoch.ln_a[:-1] - epoch.ln_a[-1] + ln_a_join
+        gamma_r = rate(T_r)
+        k_r = (gamma_r + _mean_decay_rate(T_r, model)) / epoch.hubble_mev[:-1]
+        ln_yeq_r = _ln_neq(T_r, model) - np.log(sm.entropy_density(T_r))
+        ln_a = np.concatenate([ln_a_r, -np.log(T) - np.log(sm.g_s(T)) / 3.0])
+        dilution = np.concatenate([epoch.dln_entropy[:-1], np.zeros(T.size)])
+        gamma_prod_over_h = np.concatenate([gamma_r / epoch.hubble_mev[:-1], gamma_prod_over_h])
+        k = np.concatenate([k_r, k])
+        ln_yeq = np.concatenate([ln_yeq_r, ln_yeq])
+        T = np.concatenate([T_r, T])
     g_s = sm.g_s(T)
     s = sm.entropy_density(T)
     y_eq = np.exp(ln_yeq)
-    start_in_equilibrium = model.T_RH_mev is None or model.T_RH_mev > precision.T_max_mev
+    start_in_equilibrium = not perturbative and (model.T_RH_mev is None or model.T_RH_mev > precision.T_max_mev)
     y0 = y_eq[0] if start_in_equilibrium else 0.0
-    y, z = integrate(T, g_s, k, ln_yeq, model.mass_mev, y0, precision)
+    y, z = integrate(T, g_s, k, ln_yeq, model.mass_mev, y0, precision, ln_a, dilution)
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(z))):
         raise SolverError("production", model, "non-finite abundance")
 
@@ -290,4 +347,5 @@ def solve(
         handoff=handoff,
         n_N_over_n_gamma_10mev=y_h * s_over_ngamma_10,
         delta_neff_relativistic=_DNEFF_PER_Z * z_h,
+        production_rate=rate,
     )
