@@ -20,8 +20,8 @@ Entropy conservation gives dT/dt = -H T / (1 + (1/3) d ln g_s / d ln T).
 Electromagnetic plasma: the Debye mass m_D^2 = e^2 sum_f Q_f^2 chi_f, with chi_f = dn_f/dmu (the
 charge susceptibility, T^2/3 for a massless Dirac fermion or complex scalar, so m_D^2 -> e^2 T^2/3
 per charged Dirac fermion: Kapusta & Gale, "Finite-Temperature Field Theory", 2nd ed., ch. 5-6).
-The transverse photon's asymptotic mass is m_inf^2 = m_D^2 / 2 (exact for relativistic charges;
-Braaten & Segel, Phys. Rev. D 48 (1993) 1478).
+The plasmons (plasma frequency w_p^2 = m_D^2/3, the transverse asymptotic mass m_inf^2 = m_D^2/2 for
+relativistic charges; Braaten & Segel, Phys. Rev. D 48 (1993) 1478) are in ``production.plasmons``.
 """
 
 from __future__ import annotations
@@ -175,11 +175,6 @@ def debye_mass_squared(T_mev) -> np.ndarray:
         chi = charge_susceptibility(T, sp.mass_mev, sp.g, sp.fermion)
         total = total + species_weight(sp, T) * sp.charge**2 * chi
     return c.E_CHARGE**2 * total
-
-
-def photon_thermal_mass_squared(T_mev) -> np.ndarray:
-    """Asymptotic transverse-photon mass squared m_inf^2 = m_D^2 / 2 [MeV^2]."""
-    return 0.5 * debye_mass_squared(T_mev)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -111,7 +111,11 @@ def test_s_channel_thresholds():
 
 
 def test_plasmon_width_crossing_relation():
-    # REFERENCE.md: Gamma_gamma*(K) at M -> 0 is 2/3 of Gamma(N -> nu gamma) at M = K for a Dirac N
+    # crossing the spin sum of N -> nu gamma (2 mu^2 M^4 over 2 N spins) to gamma* -> nu Nbar (mu^2 K^4 over
+    # 3 polarisations): per CP channel 1/3 of the Dirac width at M = K; the two CP channels together are
+    # REFERENCE.md's mu^2 K^3/(24 pi) = 2/3 of it
     K, mu = 2.0, 0.1
-    assert xs.plasmon_width_rest_mev(K, 1e-9, mu) == pytest.approx(2 / 3 * xs.decay_width_mev(K, mu, False), rel=1e-9)
+    per_channel = xs.plasmon_width_rest_mev(K, 1e-9, mu)
+    assert per_channel == pytest.approx(xs.decay_width_mev(K, mu, False) / 3, rel=1e-9)
+    assert 2 * per_channel == pytest.approx(mu**2 * K**3 / (24 * np.pi), rel=1e-9)
     assert xs.plasmon_width_rest_mev(1.0, 1.1, mu) == 0.0

@@ -28,8 +28,13 @@ the caller divides by N_c):
 pair contracted with the transverse final-state tensor (for fermions the same factor as in
 e+e- -> mu+mu-, time-reversed; for scalars the pi+pi- <-> e+e- relation), derived in docs/physics.md.
 
-Plasmon decay gamma* -> nu Nbar (V. Brdar, CERN-TH talk; REFERENCE section 2), per CP channel:
-    Gamma = mu^2 K^4 / (24 pi omega) (1 - M^2/K^2)^2 (1 + 2 M^2/K^2) theta(K - M).
+Plasmon decay gamma*(K) -> nu Nbar, per CP channel and per polarisation (the dipole current is
+conserved; the spin sum contracted with -g is mu^2 [8 (p1.K)(p2.K) - 2 (p1.p2) K^2] = mu^2 K^4 (1 - r)(1 + 2r),
+averaged over the 3 polarisations of a massive vector, two-body phase space):
+    Gamma = mu^2 K^4 / (48 pi omega) (1 - r)^2 (1 + 2 r) theta(K - M),   r = M^2/K^2.
+The same spin sum crossed to N -> nu gamma (2 mu^2 M^4, averaged over 2 N spins) gives the width above,
+so Gamma_rest(M -> 0) = Gamma(N -> nu gamma; M = K)/3 per channel. REFERENCE section 2 (V. Brdar, CERN-TH
+talk) quotes mu^2 K^4/(24 pi omega): the sum of the two CP channels (nu Nbar + nubar N).
 """
 
 from __future__ import annotations
@@ -162,8 +167,8 @@ def sigma_s_channel(s, mass_mev, m_f_mev, mu_per_mev=1.0, charge=1.0, scalar=Fal
 
 
 def plasmon_width_rest_mev(K_mev, mass_mev, mu_per_mev=1.0):
-    """Rest-frame width of gamma*(K) -> nu Nbar per CP channel [MeV] (times K/omega when moving)."""
+    """Rest-frame width of gamma*(K) -> nu Nbar per CP channel and polarisation [MeV] (x K/omega moving)."""
     K = np.asarray(K_mev, float)
     y = np.asarray(mass_mev, float) ** 2 / K**2
-    val = np.asarray(mu_per_mev, float) ** 2 * K**3 / (24.0 * np.pi) * (1 - y) ** 2 * (1 + 2 * y)
+    val = np.asarray(mu_per_mev, float) ** 2 * K**3 / (48.0 * np.pi) * (1 - y) ** 2 * (1 + 2 * y)
     return np.where(y < 1.0, val, 0.0)

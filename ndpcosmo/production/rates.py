@@ -9,8 +9,8 @@ of the plasma (``plasma.CHARGED_SPECIES``, each with its weight across the QCD c
   exact kinematics (``t_channel``; ``Precision.production_statistics = "boltzmann"`` gives the
   Maxwell-Boltzmann treatment below);
 * s-channel f fbar -> nu Nbar, nubar N (2 CP channels; colour averaged; not for W+-);
-* plasmon decay gamma*_T -> nu Nbar, nubar N (2 transverse polarisations, 2 CP channels), for
-  M_N < m_inf(T), with the transverse photon taken at its asymptotic mass m_inf^2 = m_D^2/2.
+* plasmon decay gamma* -> nu Nbar, nubar N (2 transverse and 1 longitudinal mode with their HTL
+  dispersion relations and residues, 2 CP channels; ``plasmons``).
 
 Thermal average of the s-channel (and of the t-channel beyond the range of ``t_channel``, or with
 production_statistics = "boltzmann") (Gondolo & Gelmini, Nucl. Phys. B 360 (1991) 145;
@@ -44,6 +44,7 @@ from .. import plasma
 from ..cache import cached_arrays, fingerprint
 from ..model import MASS_RANGE_MEV, Precision
 from . import cross_sections as xs
+from . import plasmons
 from . import t_channel as tch
 
 PROCESSES = ("t_channel", "s_channel", "plasmon")
@@ -174,17 +175,12 @@ def ln_s_channel_density(T: np.ndarray, M: np.ndarray, sp: plasma.ChargedSpecies
 
 
 def ln_plasmon_density(T: np.ndarray, M: np.ndarray) -> np.ndarray:
-    """ln(gamma_plasmon / mu^2) + M/T for transverse plasmons at their asymptotic mass; (n_T, n_M).
-
-    gamma = 2 (polarisations) x 2 (CP) int d^3k/(2 pi)^3 f_B(omega) Gamma_rest(m_inf) m_inf / omega.
-    """
-    m_gamma = np.sqrt(plasma.photon_thermal_mass_squared(T))
-    x, wx = plasma._momentum_nodes(m_gamma / T)
-    omega = np.sqrt(x**2 + (m_gamma / T)[:, None] ** 2)
-    j_int = np.sum(wx * x**2 / omega * np.exp(-omega) / -np.expm1(-omega), axis=-1)
-    width = xs.plasmon_width_rest_mev(m_gamma[:, None], M[None, :], 1.0)
-    gamma = 4.0 * width * m_gamma[:, None] * (T**2 * j_int / (2.0 * np.pi**2))[:, None]
-    return _log(gamma) + M[None, :] / T[:, None]
+    """ln(gamma_plasmon / mu^2) + M/T for the decays of both plasmon modes (``plasmons``); (n_T, n_M)."""
+    omega_p2 = plasma.debye_mass_squared(T) / 3.0
+    out = np.empty((T.size, M.size))
+    for i, (Ti, wp2) in enumerate(zip(T, omega_p2, strict=True)):
+        out[i] = _log(plasmons.decay_density(float(Ti), M, float(wp2))) + M / Ti
+    return out
 
 
 def compute_rate_table(precision: Precision) -> RateTable:
@@ -215,6 +211,7 @@ def _fingerprint(precision: Precision) -> str:
         here / "cross_sections.py",
         here / "t_channel.py",
         here / "_scattering.py",
+        here / "plasmons.py",
         here.parent / "plasma.py",
         here.parent / "constants.py",
     )
