@@ -10,12 +10,13 @@ Derived quantities of the model (REFERENCE.md section 1):
     Gamma(N -> nu gamma) = mu^2 M^3 / (16 pi) (Dirac), 2x for Majorana; tau = hbar / Gamma.
     mu [MeV^-1] = mu_muB * mu_B, mu_B = e / (2 m_e) = 0.296304 MeV^-1.
 
-Degrees of freedom g_N = 2 for both natures. The operator nubar sigma P_R N F creates N through its
-right-chiral component: at production (T >> M_N) a Dirac N is populated in one helicity state per
-particle and antiparticle (N_R and its CP conjugate), a Majorana N in its two helicity states, so both
-natures have g_N = 2. The opposite-helicity pair of a Dirac N couples with an amplitude suppressed by
-M_N/E; it would equilibrate (g_N = 4) only if N stayed coupled deep into the non-relativistic regime,
-where its abundance is Boltzmann suppressed anyway. That pair is not followed (docs/physics.md).
+Degrees of freedom: ``g_N`` = 2 states per population. The operator nubar sigma P_R N F creates N through
+its right-chiral component: at production (T >> M_N) a Dirac N is populated in one helicity state per
+particle and antiparticle (N_R and its CP conjugate), a Majorana N in its two helicity states. A Dirac N
+has a second, flipped helicity pair, made with the share R(M/T) ~ 0.066 (M/T)^2 of the production and
+coupled by decays and inverse decays like the first: the abundance stage follows it as a second
+population (``production.helicity``; ``Precision.dirac_flipped_pair``), so a Dirac N kept coupled while
+non-relativistic holds 4 states (docs/physics.md).
 """
 
 from __future__ import annotations
@@ -275,6 +276,9 @@ class Precision:
     neutrino_injection: how the neutrinos of N's decays are followed: "spectral" (a non-thermal
         population on a momentum grid: collisions, flavour, n <-> p by their spectra; default) or
         "thermal" (their energy into the nu_a temperature at once, the treatment before 2026-12).
+    dirac_flipped_pair: follow the flipped helicity pair of a Dirac N (made with the share R(M/T) of the
+        production, coupled by decays; ``production.helicity``): True (default) or False (one pair,
+        g_N = 2, the treatment before 2026-12).
     """
 
     abundance_rtol: float = 1e-5
@@ -294,6 +298,7 @@ class Precision:
     pdi_cross_sections: str = "cyburt2003"
     pdi_steps_per_decade: int = 40
     neutrino_injection: str = "spectral"
+    dirac_flipped_pair: bool = True
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -351,6 +356,8 @@ class Precision:
         if isinstance(self.pdi_steps_per_decade, bool) or not isinstance(self.pdi_steps_per_decade, int):
             raise ValueError(f"pdi_steps_per_decade must be an integer in [10, 400]; got {self.pdi_steps_per_decade!r}")
         _check_number("pdi_steps_per_decade", self.pdi_steps_per_decade, 10, 400, "network steps per decade of T")
+        if not isinstance(self.dirac_flipped_pair, bool):
+            raise ValueError(f"dirac_flipped_pair must be True or False; got {self.dirac_flipped_pair!r}")
         if self.neutrino_injection not in ("spectral", "thermal"):
             raise ValueError(
                 f"neutrino_injection = {self.neutrino_injection!r}: allowed values are 'spectral' and 'thermal'"

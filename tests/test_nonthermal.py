@@ -249,9 +249,11 @@ def test_energy_budget_closes_and_nonthermal_nu_e_raise_helium():
 
 
 def test_spectral_history_converges():
-    # halving the tolerances moves N_eff and eta by < 1e-4 (relative) on Step 1's grid with the spectral
-    # decay neutrinos too (largest 6.7e-5), and Y_P by < 2e-4 at the 1 GeV, 1e-14 mu_B point (N_eff 1.75),
-    # where the decays feed neutrinos right through the flavour transition (a step per grid node)
+    # halving the tolerances moves N_eff and eta by < 1.5e-4 (relative) on Step 1's grid with the spectral
+    # decay neutrinos too: largest 1.01e-4, eta at 68 keV, 1e-8 mu_B (a Dirac N coupled through BBN, its
+    # flipped helicity pair at 0.8 %; 6.9e-5 with one pair), converging at first order there (halving once
+    # more moves it 6.7e-5); and Y_P by < 2e-4 at the 1 GeV, 1e-14 mu_B point (N_eff 1.75), where the decays
+    # feed neutrinos right through the flavour transition (a step per grid node)
     worst = 0.0
     for M in (0.0681, 1.0, 30.0, 1000.0):
         for mu in (1e-14, 1e-12, 1e-10, 1e-8):
@@ -264,7 +266,7 @@ def test_spectral_history_converges():
             if M == 1000.0 and mu == 1e-14:
                 yp = solve_bbn(a, errors="none").Yp - solve_bbn(b, errors="none").Yp
                 assert abs(yp) < 2e-4
-    assert worst < 1e-4
+    assert worst < 1.5e-4
 
 
 def test_cli_reports_where_the_injected_energy_ended(capsys):

@@ -1,13 +1,14 @@
 """Where the production rate of issue 19 moves the verdict on the default plane, and across its band.
 
-    ndpcosmo scan docs/data/production/mu_{lo,mb,xi05,xi2}.toml   (four 60 x 60 x 2 tables, nu_mu)
+    ndpcosmo scan docs/data/production/mu_{lo,mb,xi05,xi2,flip}.toml   (five 60 x 60 x 2 tables, nu_mu)
     python docs/figures/production_map.py                           (this figure and its counts)
 
 The plane M_N x mu (Dirac, nu_mu, BBN + compressed Planck 2018 + FIRAS, history_rtol 1e-5 as the default
 tables) with no reheating limit and with T_RH = 100 MeV. Shading: the combined verdict with the
 leading-order rate (quantum statistics, HTL screening); lines: the combined 95 % boundary with it
 (black), with the Maxwell-Boltzmann t-channel used before (dashed) and at the edges of the T_dec band
-(screening scale 1/2 blue, 2 red). Printed: how many of the 3600 points change verdict.
+(screening scale 1/2 blue, 2 red), and with the flipped helicity pair of the Dirac N followed (purple;
+the four others follow one pair). Printed: how many of the 3600 points change verdict.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ VARIANTS = {
     "mb": ("MB t-channel (before)", "k", "--"),
     "xi05": ("screening scale 1/2", "tab:blue", "-"),
     "xi2": ("screening scale 2", "tab:red", "-"),
+    "flip": ("+ flipped helicity pair (default)", "tab:purple", "-"),
 }
 
 

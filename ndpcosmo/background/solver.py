@@ -9,7 +9,8 @@ stage integrates, in x = ln(a/a_h):
 and accumulators of the comoving energy (a^4 rho, per unit a_h^4) injected into photons and into each
 neutrino flavour, and lost by N through collisions.
 
-N: physical momentum p_j = q_j T_h e^{-x}, E_j = sqrt(p_j^2 + M^2), occupation F_j; with g_N = 2,
+N: physical momentum p_j = q_j T_h e^{-x}, E_j = sqrt(p_j^2 + M^2), occupation F_j; with g_N states (2, up to
+4 for a Dirac N whose flipped helicity pair is populated: ``NState.g_N``),
     n_N = g_N/(2 pi^2) sum_j w_j p_j^2 F_j,   rho_N = ... E_j ...,   P_N = ... p_j^2/(3 E_j) ...
 (generalised Gauss-Laguerre nodes in q). Collisions, per momentum:
     dF_j/dt = -Gamma (M/E_j) (F_j - F_ID(E_j)) - Gamma_sc (F_j - F_sc(E_j)),
@@ -208,7 +209,7 @@ def solve_reference(
     else:
         T_h = T_start_mev
     q, W = _momentum_grid(n_bins)
-    g_N = 2.0
+    g_N = abundance.handoff.g_N if abundance is not None else 2.0
     alpha = FLAVOUR_INDEX[model.flavour] if model is not None else 0
     if model is not None:
         M = model.mass_mev
@@ -438,7 +439,7 @@ def solve(
     cosmology = cosmology or Cosmology()
     th, tp, mt, rp = _kernel_tables()
     q, W = _momentum_grid(n_bins)
-    g_N = 2.0
+    g_N = abundance.handoff.g_N if isinstance(model, DipolePortal) and abundance is not None else 2.0
     T_cmb = cosmology.T_cmb_K * c.K_B_MEV_PER_K
     T_rec = T_cmb * (1 + Z_RECOMBINATION)
     rho_m0 = (cosmology.omega_b + cosmology.omega_cdm) * c.RHO_CRIT_OVER_H2_MEV4 / T_cmb**3

@@ -52,7 +52,7 @@ from .. import constants as c
 from .. import plasma
 from ..errors import ElectroweakWarning, SolverError
 from ..model import DipolePortal, Precision
-from . import reheating
+from . import helicity, reheating
 from ._kernels import relax
 from .rates import RateTable, rate_table
 
@@ -73,10 +73,14 @@ class NState:
     T_mev: float
     Y_N: float
     Y_eq: float
+    """Y_eq of the ``g_N`` states."""
     n_N_mev3: float
     T_kin_mev: float
     rate_over_hubble: float
     """(Gamma_prod + <Gamma_dec>) / H at hand-off."""
+    g_N: float = 2.0
+    """States populated: 2 (one helicity pair) up to 4 (a Dirac N with its flipped pair in equilibrium),
+    2 (1 + Y_flipped / Y_pair); the thermal history's equilibrium targets use it."""
 
     @property
     def coupled(self) -> bool:
@@ -288,6 +292,7 @@ def solve(
     n_steps = max(4, math.ceil(math.log10(T_std_top / T_h) * precision.abundance_steps_per_decade))
     T = np.exp(np.linspace(math.log(T_std_top), math.log(T_h), n_steps + 1))
     k, gamma_prod_over_h, ln_yeq = relaxation_terms(T, model, rate, sm)
+    decays_over_h = _mean_decay_rate(T, model) / sm.hubble_mev(T)
     ln_a = dilution = None
     if perturbative:
         # the reheating epoch before the entropy-conserving nodes, joined continuously in ln a
@@ -295,12 +300,14 @@ def solve(
         ln_a_join = -math.log(T_std_top) - math.log(float(sm.g_s(T_std_top))) / 3.0
         ln_a_r = epoch.ln_a[:-1] - epoch.ln_a[-1] + ln_a_join
         gamma_r = rate(T_r)
-        k_r = (gamma_r + _mean_decay_rate(T_r, model)) / epoch.hubble_mev[:-1]
+        decays_r = _mean_decay_rate(T_r, model) / epoch.hubble_mev[:-1]
+        k_r = gamma_r / epoch.hubble_mev[:-1] + decays_r
         ln_yeq_r = _ln_neq(T_r, model) - np.log(sm.entropy_density(T_r))
         ln_a = np.concatenate([ln_a_r, -np.log(T) - np.log(sm.g_s(T)) / 3.0])
         dilution = np.concatenate([epoch.dln_entropy[:-1], np.zeros(T.size)])
         gamma_prod_over_h = np.concatenate([gamma_r / epoch.hubble_mev[:-1], gamma_prod_over_h])
         k = np.concatenate([k_r, k])
+        decays_over_h = np.concatenate([decays_r, decays_over_h])
         ln_yeq = np.concatenate([ln_yeq_r, ln_yeq])
         T = np.concatenate([T_r, T])
     g_s = sm.g_s(T)
@@ -308,7 +315,23 @@ def solve(
     y_eq = np.exp(ln_yeq)
     start_in_equilibrium = not perturbative and (model.T_RH_mev is None or model.T_RH_mev > precision.T_max_mev)
     y0 = y_eq[0] if start_in_equilibrium else 0.0
-    y, z = integrate(T, g_s, k, ln_yeq, model.mass_mev, y0, precision, ln_a, dilution)
+    flipped = model.nature == "dirac" and precision.dirac_flipped_pair
+    if flipped:
+        # the helicity pair (share 1 - R of the production) and the flipped pair (share R); decays
+        # and inverse decays couple both alike (module docstring)
+        share = helicity.flipped_fraction(model.mass_mev / T)
+        k_a = (1.0 - share) * gamma_prod_over_h + decays_over_h
+        k_b = share * gamma_prod_over_h + decays_over_h
+        y_a, z_a = integrate(T, g_s, k_a, ln_yeq, model.mass_mev, y0, precision, ln_a, dilution)
+        y0_b = y0 if k_b[0] > 1.0 else 0.0
+        y_b, z_b = integrate(T, g_s, k_b, ln_yeq, model.mass_mev, y0_b, precision, ln_a, dilution)
+        # one population handed on: g_eff states with the helicity pair's momentum shape (the thermal
+        # history relaxes all N with the total rate; an unequal shape would be a spurious transient)
+        y, z = y_a + y_b, z_a * (1.0 + y_b / np.where(y_a > 0, y_a, 1.0))
+        g_eff = 2.0 * (1.0 + float(y_b[-1]) / float(y_a[-1])) if y_a[-1] > 0 else 2.0
+    else:
+        y, z = integrate(T, g_s, k, ln_yeq, model.mass_mev, y0, precision, ln_a, dilution)
+        g_eff = 2.0
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(z))):
         raise SolverError("production", model, "non-finite abundance")
 
@@ -328,10 +351,11 @@ def solve(
     handoff = NState(
         T_mev=float(T_h),
         Y_N=y_h,
-        Y_eq=float(y_eq[-1]),
+        Y_eq=float(y_eq[-1]) * g_eff / 2.0,
         n_N_mev3=y_h * float(s[-1]),
         T_kin_mev=T_kin,
         rate_over_hubble=float(k[-1]),
+        g_N=g_eff,
     )
     s_over_ngamma_10 = float(sm.entropy_density(10.0) / plasma.photon_number_density(10.0))
     return Abundance(
