@@ -26,19 +26,39 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mass", type=float, metavar="MEV", help="N mass M_N [MeV]")
     parser.add_argument("--mu", type=float, metavar="MUB", help="transition moment [Bohr magnetons]")
     parser.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV]")
-    _add_reheating_argument(parser)
+    _add_production_options(parser)
     parser.add_argument("--nature", choices=NATURES, default="dirac")
     parser.add_argument("--flavour", choices=FLAVOURS, default="mu")
     _add_injection_argument(parser)
 
 
-def _add_reheating_argument(parser: argparse.ArgumentParser) -> None:
+def _add_production_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reheating",
         choices=REHEATINGS,
         default="instantaneous",
         help="how the plasma reaches T_RH: an instantaneous switch (default) or perturbative inflaton decay "
         "(T_max > T_RH, entropy release; needs --trh >= 20)",
+    )
+    parser.add_argument(
+        "--cw-over-cb",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="C_NW/C_NB, the ratio of the SU(2) and hypercharge dimension-6 dipole operators (production above "
+        "the electroweak crossover; default 0, hypercharge only)",
+    )
+
+
+def _dipole_portal(args: argparse.Namespace) -> DipolePortal:
+    return DipolePortal(
+        args.mass,
+        args.mu,
+        nature=args.nature,
+        flavour=args.flavour,
+        T_RH_mev=args.trh,
+        reheating=args.reheating,
+        cw_over_cb=args.cw_over_cb,
     )
 
 
@@ -92,7 +112,7 @@ def _build_parser() -> argparse.ArgumentParser:
     rn.add_argument("--mass", type=float, metavar="MEV", help="N mass M_N [MeV] (required unless --relic-*)")
     rn.add_argument("--mu", type=float, metavar="MUB", help="transition moment [Bohr magnetons] (with --mass)")
     rn.add_argument("--trh", type=float, default=None, metavar="MEV", help="reheating temperature [MeV] (default none)")
-    _add_reheating_argument(rn)
+    _add_production_options(rn)
     rn.add_argument("--nature", choices=NATURES, default="dirac")
     rn.add_argument("--flavour", choices=FLAVOURS, default="mu")
     _add_injection_argument(rn)
@@ -150,7 +170,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="MEV",
         help="reheating temperature [MeV] (default: no reheating limit)",
     )
-    _add_reheating_argument(ab)
+    _add_production_options(ab)
     ab.add_argument("--nature", choices=NATURES, default="dirac")
     ab.add_argument("--flavour", choices=FLAVOURS, default="mu")
     ab.add_argument("--json", action="store_true", help="print a JSON object")
@@ -216,9 +236,7 @@ def _format_value(value: object) -> str:
 def _abundance(args: argparse.Namespace) -> int:
     from . import production
 
-    model = DipolePortal(
-        args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh, reheating=args.reheating
-    )
+    model = _dipole_portal(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = production.solve(model)
@@ -251,9 +269,7 @@ def _history(args: argparse.Namespace) -> int:
     else:
         if args.mass is None or args.mu is None:
             raise ValueError("history needs --mass and --mu, or --relic-*, or --sm for the Standard Model")
-        model = DipolePortal(
-            args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh, reheating=args.reheating
-        )
+        model = _dipole_portal(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if isinstance(model, DipolePortal):
@@ -284,9 +300,7 @@ def _bbn(args: argparse.Namespace) -> int:
         raise ValueError("bbn with N needs both --mass and --mu (neither for the Standard Model)")
     model = _relic(args)
     if args.mass is not None:
-        model = DipolePortal(
-            args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh, reheating=args.reheating
-        )
+        model = _dipole_portal(args)
     summary: dict[str, object] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -355,9 +369,7 @@ def _cmb(args: argparse.Namespace) -> int:
     if not args.sm:
         if args.mass is None or args.mu is None:
             raise ValueError("cmb with N needs both --mass and --mu")
-        model = DipolePortal(
-            args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh, reheating=args.reheating
-        )
+        model = _dipole_portal(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = run(model, Cosmology(omega_b=args.omega_b), Precision(neutrino_injection=args.neutrino_injection))
@@ -399,9 +411,7 @@ def _run(args: argparse.Namespace) -> int:
     if model is None:
         if args.mass is None or args.mu is None:
             raise ValueError("run needs --mass and --mu (or --relic-mass, --relic-tau and --relic-abundance)")
-        model = DipolePortal(
-            args.mass, args.mu, nature=args.nature, flavour=args.flavour, T_RH_mev=args.trh, reheating=args.reheating
-        )
+        model = _dipole_portal(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         summary, result = assess_with_result(

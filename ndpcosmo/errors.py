@@ -15,7 +15,3 @@ class SolverError(NdpcosmoError):
         self.stage = stage
         self.model = model
         self.reason = reason
-
-
-class ElectroweakWarning(UserWarning):
-    """The abundance is set above the electroweak crossover, where the dimension-5 rate is assumed."""

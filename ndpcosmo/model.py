@@ -34,6 +34,8 @@ MU_RANGE_MUB = (1e-18, 1e-4)
 T_RH_RANGE_MEV = (3.0, 1e7)
 REHEATINGS = ("instantaneous", "perturbative")
 PERTURBATIVE_T_RH_MIN_MEV = 20.0
+CW_OVER_CB_RANGE = (-1e3, 1e3)
+ELECTROWEAK_TREATMENTS = ("crossover", "broken")
 
 
 def _check_number(name: str, value: object, lo: float, hi: float, why: str) -> float:
@@ -74,6 +76,11 @@ class DipolePortal:
         oscillating inflaton decaying with Gamma_phi = H(T_RH): the plasma reaches T_max > T_RH and
         entropy is released; ``production.reheating``). "perturbative" needs T_RH_mev >= 20 MeV (the
         inflaton must be gone, rho_phi/rho_SM < 1e-10, by the hand-off to the thermal history).
+    cw_over_cb: the ratio C_NW / C_NB of the SU(2) and hypercharge dimension-6 dipole operators that
+        make mu_nu = sqrt(2) v (c_W C_NB + s_W C_NW) / Lambda^2 (``production.electroweak``), in
+        [-1e3, 1e3] but not where the photon dipole cancels (c_W + s_W r within 10 % of its terms,
+        r near -c_W/s_W = -1.87). Default 0: the hypercharge operator alone. It sets the production
+        above the electroweak crossover only.
     """
 
     mass_mev: float
@@ -82,6 +89,7 @@ class DipolePortal:
     flavour: str = "mu"
     T_RH_mev: float | None = None
     reheating: str = "instantaneous"
+    cw_over_cb: float = 0.0
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -121,6 +129,18 @@ class DipolePortal:
                 f"reheating = 'perturbative' needs T_RH_mev >= {PERTURBATIVE_T_RH_MIN_MEV:g} MeV (the inflaton decays "
                 f"until ~0.15 T_RH, before the hand-off to the thermal history); got T_RH_mev = {self.T_RH_mev!r}"
             )
+        r = _check_number(
+            "cw_over_cb", self.cw_over_cb, *CW_OVER_CB_RANGE, "C_NW / C_NB of the dimension-6 dipole operators"
+        )
+        c_w = c.M_W_MEV / c.M_Z_MEV
+        s_w = math.sqrt(1.0 - c_w * c_w)
+        if abs(c_w + s_w * r) < 0.1 * max(c_w, s_w * abs(r)):
+            lo, hi = -c_w / s_w / 0.9, -0.9 * c_w / s_w
+            raise ValueError(
+                f"cw_over_cb = {r:g} makes the photon dipole c_W C_NB + s_W C_NW cancel to < 10 % of its terms; "
+                f"allowed: [{CW_OVER_CB_RANGE[0]:g}, {CW_OVER_CB_RANGE[1]:g}] outside ({lo:.3g}, {hi:.3g})"
+            )
+        set_(self, "cw_over_cb", r)
 
     @property
     def majorana(self) -> bool:
@@ -255,8 +275,9 @@ class Precision:
         initial states, Pauli blocking and Bose enhancement of the final target, exact kinematics;
         ``production.t_channel``) or "boltzmann" (Maxwell-Boltzmann kinematics times the ratios
         n_FD/n_MB of the initial states, the treatment before 2026-12).
-    screening_scale: xi, the t-channel cut at |t| >= xi^2 m_D^2, in [0.25, 4]. 1 is the leading-order
-        HTL result; 1/2 and 2 bound the theory band of T_dec (docs/physics.md).
+    screening_scale: xi, the t-channel cut at |t| >= xi^2 m_D^2, in [0.25, 4]; above the electroweak
+        crossover it also scales the Higgs-doublet thermal masses of the contact processes. 1 is the
+        leading-order result; 1/2 and 2 bound the theory band of T_dec (docs/physics.md).
     T_handoff_mev: where the abundance stage hands N to the thermal-history stage [MeV], in [2, 50]
         (while the SM neutrinos are still coupled). If T_start is lower than twice this, the hand-off
         happens at T_start / 2.
@@ -279,6 +300,10 @@ class Precision:
     dirac_flipped_pair: follow the flipped helicity pair of a Dirac N (made with the share R(M/T) of the
         production, coupled by decays; ``production.helicity``): True (default) or False (one pair,
         g_N = 2, the treatment before 2026-12).
+    electroweak: production around and above the electroweak crossover: "crossover" (default: the
+        dimension-5 rate times (v(T)/v_0)^2 plus the dimension-6 contact processes,
+        ``production.electroweak``) or "broken" (the broken-phase dimension-5 rate continued to
+        10 TeV, the treatment before 2026-12).
     """
 
     abundance_rtol: float = 1e-5
@@ -299,6 +324,7 @@ class Precision:
     pdi_steps_per_decade: int = 40
     neutrino_injection: str = "spectral"
     dirac_flipped_pair: bool = True
+    electroweak: str = "crossover"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -358,6 +384,7 @@ class Precision:
         _check_number("pdi_steps_per_decade", self.pdi_steps_per_decade, 10, 400, "network steps per decade of T")
         if not isinstance(self.dirac_flipped_pair, bool):
             raise ValueError(f"dirac_flipped_pair must be True or False; got {self.dirac_flipped_pair!r}")
+        set_(self, "electroweak", _check_choice("electroweak", self.electroweak, ELECTROWEAK_TREATMENTS))
         if self.neutrino_injection not in ("spectral", "thermal"):
             raise ValueError(
                 f"neutrino_injection = {self.neutrino_injection!r}: allowed values are 'spectral' and 'thermal'"

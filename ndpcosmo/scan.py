@@ -8,6 +8,8 @@ A scan is described by a TOML config (``ScanConfig.from_file``; the default tabl
     planck_dir = ""                       # else $NDPCOSMO_PLANCK_DIR, else the shipped compressed Planck
     nature = "dirac"
     flavour = "mu"
+    reheating = "instantaneous"           # optional, or "perturbative" (DipolePortal)
+    cw_over_cb = 0.0                      # optional: C_NW / C_NB above the electroweak crossover
     T_RH_mev = ["none", 1000.0, 100.0, 10.0, 5.0]
     chunk = 250                           # points per task and per checkpoint file
     [precision]                           # optional: Precision fields other than the defaults
@@ -52,6 +54,7 @@ from .model import (
     PERTURBATIVE_T_RH_MIN_MEV,
     REHEATINGS,
     T_RH_RANGE_MEV,
+    DipolePortal,
 )
 
 COLUMNS: tuple[str, ...] = (
@@ -105,6 +108,7 @@ class ScanConfig:
     nature: str = "dirac"
     flavour: str = "mu"
     reheating: str = "instantaneous"
+    cw_over_cb: float = 0.0
     planck_dir: str | None = None
     chunk: int = 250
     processes: int | None = None
@@ -136,6 +140,7 @@ class ScanConfig:
             "nature",
             "flavour",
             "reheating",
+            "cw_over_cb",
             "T_RH_mev",
             "chunk",
             "processes",
@@ -182,6 +187,8 @@ class ScanConfig:
                 f"reheating = 'perturbative' needs every T_RH_mev >= {PERTURBATIVE_T_RH_MIN_MEV:g} MeV (no 'none'); "
                 f"got {trh_raw!r}"
             )
+        cw_over_cb = raw.get("cw_over_cb", 0.0)
+        DipolePortal(1.0, 1e-10, cw_over_cb=cw_over_cb)  # its own check, with the allowed range
         chunk = raw.get("chunk", 250)
         if not isinstance(chunk, int) or chunk < 1:
             raise ValueError(f"chunk = {chunk!r}: an integer >= 1")
@@ -208,6 +215,7 @@ class ScanConfig:
             nature=str(nature),
             flavour=str(flavour),
             reheating=str(reheating),
+            cw_over_cb=float(cw_over_cb),
             planck_dir=None if planck_dir is None else str(Path(base) / str(planck_dir)),
             chunk=chunk,
             processes=processes,
@@ -238,6 +246,7 @@ class ScanConfig:
                 self.nature,
                 self.flavour,
                 *(() if self.reheating == "instantaneous" else (self.reheating,)),
+                *(() if self.cw_over_cb == 0.0 else (("cw_over_cb", self.cw_over_cb),)),
                 self.chunk,
                 sorted(self.precision.items()),
             )
@@ -256,6 +265,7 @@ class ChunkTask:
     flavour: str
     precision: dict[str, object] = field(default_factory=dict)
     reheating: str = "instantaneous"
+    cw_over_cb: float = 0.0
 
 
 def compute_chunk(task: ChunkTask) -> tuple[int, list[dict[str, object]]]:
@@ -276,7 +286,13 @@ def compute_chunk(task: ChunkTask) -> tuple[int, list[dict[str, object]]]:
         row: dict[str, object] = {"mass_mev": mass, "mu_muB": mu, "T_RH_mev": trh}
         try:
             model = DipolePortal(
-                mass, mu, nature=task.nature, flavour=task.flavour, T_RH_mev=trh, reheating=task.reheating
+                mass,
+                mu,
+                nature=task.nature,
+                flavour=task.flavour,
+                T_RH_mev=trh,
+                reheating=task.reheating,
+                cw_over_cb=task.cw_over_cb,
             )
             result = run(model, cosmology, precision)
             verdict = profiler.assess(result)
@@ -357,7 +373,15 @@ def run_scan(config: ScanConfig, progress: bool = True, client=None) -> ScanResu
     chunks = config.chunks()
     missing = [
         ChunkTask(
-            i, pts, config.data, config.planck_dir, config.nature, config.flavour, config.precision, config.reheating
+            i,
+            pts,
+            config.data,
+            config.planck_dir,
+            config.nature,
+            config.flavour,
+            config.precision,
+            config.reheating,
+            config.cw_over_cb,
         )
         for i, pts in enumerate(chunks)
         if not (checkpoint / f"chunk-{i:05d}.csv").exists()
@@ -427,7 +451,8 @@ def _merge(config: ScanConfig, n_chunks: int) -> tuple[Path, int]:
         "theory errors: step3)",
         f"# precision: ndpcosmo defaults{''.join(f', {k} = {v}' for k, v in sorted(config.precision.items()))}, "
         "bbn_errors = none (Step 3 SM theory errors in the likelihood); omega_b profile: likelihoods.fast",
-        f"# model: nature = {config.nature}, flavour = {config.flavour}, reheating = {config.reheating}; "
+        f"# model: nature = {config.nature}, flavour = {config.flavour}, reheating = {config.reheating}, "
+        f"cw_over_cb = {config.cw_over_cb:g}; "
         "tau_n = 878.4 s (its prior folded)",
         f"# grid: M_N {config.masses_mev[0]:g}-{config.masses_mev[-1]:g} MeV x {config.masses_mev.size}, mu "
         f"{config.mus_muB[0]:g}-{config.mus_muB[-1]:g} mu_B x {config.mus_muB.size} (log), T_RH_mev "

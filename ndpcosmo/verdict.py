@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .model import DipolePortal, Precision, Relic
 
-MODEL_KEYS = ("mass_mev", "mu_muB", "T_RH_mev", "nature", "flavour", "reheating")
+MODEL_KEYS = ("mass_mev", "mu_muB", "T_RH_mev", "nature", "flavour", "reheating", "cw_over_cb")
 """The keys of a parameter dict ``assess`` accepts (``mass_mev`` and ``mu_muB`` required)."""
 
 
@@ -44,6 +44,7 @@ def model_from(model_or_params: DipolePortal | Relic | dict[str, object]) -> Dip
         flavour=str(params.get("flavour", "mu")),
         T_RH_mev=None if trh is None else float(trh),
         reheating=str(params.get("reheating", "instantaneous")),
+        cw_over_cb=params.get("cw_over_cb", 0.0),  # type: ignore[arg-type]
     )
 
 

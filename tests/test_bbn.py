@@ -119,7 +119,6 @@ def test_tolerance_halving_converges(sm_history, sbbn):
         assert getattr(tight, key) / getattr(sbbn, key) == pytest.approx(1.0, abs=1e-4), key
 
 
-@pytest.mark.filterwarnings("ignore::ndpcosmo.errors.ElectroweakWarning")
 def test_runs_on_histories_with_n_across_the_grid():
     # Step 1's grid (M 0.01-1000 MeV x mu 1e-14-1e-6 mu_B, T_RH 5 MeV and none): no failure, sane output
     from ndpcosmo.model import DipolePortal

@@ -76,12 +76,24 @@ def test_bad_input_is_one_line_without_traceback(args, needle):
     assert len(lines) == 1 and needle in lines[0]
 
 
-def test_electroweak_warning_is_one_line():
+def test_above_the_electroweak_crossover_without_warnings():
+    # T_dec above the crossover: the dimension-6 operators are computed (no warning); a W-operator share
+    # makes more N there, so N decouples later (lower T_dec); a cancelling ratio is one line
     proc = _run("abundance", "--mass", "1", "--mu", "1e-13", "--json")
-    assert proc.returncode == 0
-    warning_lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(warning_lines) == 1 and "electroweak" in warning_lines[0]
-    json.loads(proc.stdout)
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    t_b = json.loads(proc.stdout)["T_dec_mev"]
+    proc = _run("abundance", "--mass", "1", "--mu", "1e-13", "--cw-over-cb", "1", "--json")
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    assert ew_crossover_mev() < json.loads(proc.stdout)["T_dec_mev"] < t_b
+    proc = _run("abundance", "--mass", "1", "--mu", "1e-13", "--cw-over-cb", "-1.9")
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and "cw_over_cb" in lines[0]
+
+
+def ew_crossover_mev() -> float:
+    from ndpcosmo.production.electroweak import T_C_MEV
+
+    return T_C_MEV
 
 
 def test_history_sm_json_keys():

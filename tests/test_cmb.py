@@ -25,7 +25,6 @@ def test_standard_model_inputs():
     assert inputs.as_dict() == {"omega_b": inputs.omega_b, "N_ur": inputs.N_ur, "YHe": inputs.YHe, "N_ncdm": 0}
 
 
-@pytest.mark.filterwarnings("ignore::ndpcosmo.errors.ElectroweakWarning")
 def test_model_inputs_follow_the_stages():
     # N decaying to nu gamma at ~4e5 s after staying relativistic (M = 10 keV): the neutrinos it makes
     # raise N_ur above the SM; YHe is the photodisintegrated BBN mass fraction
@@ -39,7 +38,6 @@ def test_model_inputs_follow_the_stages():
     assert class_inputs(late).omega_ini_dcdm == 0.0 and "DM_decay_fraction" not in class_inputs(late).as_dict()
 
 
-@pytest.mark.filterwarnings("ignore::ndpcosmo.errors.ElectroweakWarning")
 def test_late_n_becomes_decaying_dark_matter():
     # tau = 1.4e12 s: N is handed to CLASS as dcdm plus electromagnetic injection.
     # omega_ini against the abundance stage's relic yield: M Y_N s_0 / (rho_crit / h^2), s_0 from T_cmb and
@@ -79,7 +77,6 @@ def test_late_n_becomes_decaying_dark_matter():
         class_inputs(heavy)
 
 
-@pytest.mark.filterwarnings("ignore::ndpcosmo.errors.ElectroweakWarning")
 def test_classy_runs_with_our_inputs_read_back():
     # classy for the SM and two N models: CLASS reports back the YHe and N_eff it was given (it would
     # report its own BBN fit for YHe = 'BBN'), and the spectra are finite and positive; more radiation
@@ -119,7 +116,6 @@ def test_cli_prints_the_class_inputs(capsys):
     assert out["class_inputs"]["N_ncdm"] == 1 and out["class_inputs"]["N_ur"] == pytest.approx(2.03, abs=0.01)
 
 
-@pytest.mark.filterwarnings("ignore::ndpcosmo.errors.ElectroweakWarning")
 def test_late_n_background_in_class():
     # CLASS's own background with our dcdm inputs (tau = 1.4e12 s, no injection): at z = 1100 its
     # decaying-matter density matches the history's N (3 %) and its dark radiation matches the shift we
@@ -154,7 +150,6 @@ def test_late_n_background_in_class():
         run_class(result, {"h": 0.6736})
 
 
-@pytest.mark.filterwarnings("ignore::ndpcosmo.errors.ElectroweakWarning")
 def test_distortions_against_class_sd():
     # CLASS's Sd output fed with N's electromagnetic injection (DM_decay from our omega_ini, heat only
     # from N: sd_only_exotic). Two points: a mu-era decay (tau = 3.8e7 s) and a y-era decay (3.8e10 s).

@@ -117,7 +117,6 @@ def test_data_names():
     assert CombinedLikelihood.create("bbn").probes() == ("bbn",)
 
 
-@pytest.mark.filterwarnings("ignore::ndpcosmo.errors.ElectroweakWarning")
 @pytest.mark.parametrize(
     ("point", "excluded", "why"),
     [

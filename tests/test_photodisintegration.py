@@ -207,7 +207,6 @@ def test_box_spectrum_of_decays_in_flight():
     assert nodes[0, 0] == 5.0 and weights[0, 0] == 1.0 and np.all(weights[0, 1:] == 0.0)
 
 
-@pytest.mark.filterwarnings("ignore::ndpcosmo.errors.ElectroweakWarning")
 def test_full_pipeline_on_the_abundance_grid():
     # Steps 1-4 on Step 1's grid (M 0.01-1000 MeV x mu 1e-14-1e-6 mu_B, T_RH 5 MeV and none): no
     # failure, finite non-negative abundances, nucleons conserved (sum A Y, 1e-9), nothing changes

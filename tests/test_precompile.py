@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from numba.core import types
 
 import ndpcosmo
@@ -17,7 +16,6 @@ from ndpcosmo import _precompile
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.filterwarnings("ignore::ndpcosmo.errors.ElectroweakWarning")  # mu = 1e-13: T_dec above it
 def test_recorded_signatures_are_those_a_run_uses():
     """After runs that reach every helper kernel (photodisintegration active, BBN alone, the production
     solver), each kernel was called with recorded argument types only (else a first run compiles it

@@ -3,7 +3,8 @@
 ``ClassyN`` is Cobaya's own ``classy`` theory with the dipole portal in front of it. Its input parameters
 are the model's — ``log10_mass_mev`` (or ``mass_mev``), ``log10_mu_muB`` (or ``mu_muB``), optionally
 ``log10_T_RH_mev`` (or the option ``T_RH_mev``) and ``tau_n_s`` — plus every CLASS parameter. For each
-point it runs ndpcosmo's chain at the sampled ``omega_b`` and hands CLASS ``omega_b``, ``N_ur`` and
+point it runs ndpcosmo's chain (model options ``nature``, ``flavour``, ``T_RH_mev``, ``reheating`` and
+``cw_over_cb`` as in ``DipolePortal``) at the sampled ``omega_b`` and hands CLASS ``omega_b``, ``N_ur`` and
 ``YHe`` (and, where the model needs them, the massive neutrinos and a late N's decaying dark matter and
 energy injection; ``cmb.class_inputs``). It refuses, at initialisation, ``extra_args`` that would set
 any of these (Cobaya's classy lets ``extra_args`` override the parameters), and refuses ``YHe`` or
@@ -67,6 +68,7 @@ class ClassyN(classy):
     flavour: str = "mu"
     T_RH_mev: float | None = None
     reheating: str = "instantaneous"
+    cw_over_cb: float = 0.0
     massive_nu_ev: list | None = None
 
     def initialize(self) -> None:
@@ -109,7 +111,13 @@ class ClassyN(classy):
         trh = 10.0 ** given["log10_T_RH_mev"] if "log10_T_RH_mev" in given else self.T_RH_mev
         try:
             model = DipolePortal(
-                float(mass), float(mu), nature=self.nature, flavour=self.flavour, T_RH_mev=trh, reheating=self.reheating
+                float(mass),
+                float(mu),
+                nature=self.nature,
+                flavour=self.flavour,
+                T_RH_mev=trh,
+                reheating=self.reheating,
+                cw_over_cb=self.cw_over_cb,
             )
             cosmology = Cosmology(omega_b=float(omega_b), tau_n_s=float(given.get("tau_n_s", TAU_N_PRIOR_S[0])))
             result = run(model, cosmology, Precision(bbn_errors="none"))

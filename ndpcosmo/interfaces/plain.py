@@ -7,6 +7,9 @@ Parameters (a dict; keys fixed, documented in docs/likelihoods.md):
     T_RH_mev   reheating temperature [MeV]             optional (default: none, no reheating limit)
     nature     'dirac' or 'majorana'                   optional (default 'dirac')
     flavour    'e', 'mu' or 'tau'                      optional (default 'mu')
+    reheating  'instantaneous' or 'perturbative'       optional (default 'instantaneous'; see DipolePortal)
+    cw_over_cb C_NW / C_NB of the dimension-6 operators optional (default 0: hypercharge only; production
+                                                       above the electroweak crossover, see DipolePortal)
     omega_b    Omega_b h^2 today                       optional (default 0.02242)
     tau_n_s    neutron lifetime [s]                    optional (default: the prior mean 878.4 s, its prior
                                                        width folded into the BBN theory errors; when given,
@@ -30,7 +33,7 @@ from ..likelihoods.bbn import TAU_N_PRIOR_S
 from ..likelihoods.combined import DEFAULT_DATA, CombinedLikelihood, parse_data
 
 REQUIRED = ("mass_mev", "mu_muB")
-OPTIONAL = ("T_RH_mev", "nature", "flavour", "reheating", "omega_b", "tau_n_s")
+OPTIONAL = ("T_RH_mev", "nature", "flavour", "reheating", "cw_over_cb", "omega_b", "tau_n_s")
 
 
 def model_and_cosmology(params: dict[str, object]):
@@ -50,6 +53,7 @@ def model_and_cosmology(params: dict[str, object]):
         flavour=str(params.get("flavour", "mu")),
         T_RH_mev=None if params.get("T_RH_mev") is None else float(params["T_RH_mev"]),
         reheating=str(params.get("reheating", "instantaneous")),
+        cw_over_cb=params.get("cw_over_cb", 0.0),  # type: ignore[arg-type]
     )
     cosmology = Cosmology(
         omega_b=float(params.get("omega_b", Cosmology.omega_b)),

@@ -4,7 +4,9 @@ With Y = n_N / s and the SM entropy conserved (REFERENCE.md section 2):
     dY/dx = k(x) [Y_eq(x) - Y],   x = ln a = -ln T - (1/3) ln g_s(T) + const,
     k = (Gamma_prod + <Gamma_dec>) / H,
     Gamma_prod = gamma_prod(T) / n_N^eq(T),   <Gamma_dec> = Gamma K_1(M/T) / K_2(M/T),
-with gamma_prod the reaction density of all production processes (``rates``), n_N^eq the Fermi-Dirac
+with gamma_prod the reaction density of all production processes (``rates``; around and above the
+electroweak crossover the condensate-scaled dimension-5 rate plus the dimension-6 contact processes,
+``electroweak``, or with ``Precision.electroweak = "broken"`` the dimension-5 rate continued), n_N^eq the Fermi-Dirac
 density of g_N = 2 states and H the SM Hubble rate (N's own energy density is left out of H here; the
 thermal-history stage includes it). The collision term (n_eq - n) Gamma follows from detailed balance.
 Integrating in ln a rather than ln T is the same equation as REFERENCE's dY/dT form, whose factor
@@ -15,9 +17,10 @@ The equation is linear in Y and is integrated with the exponential integrator of
 each cut further so that neither ln k nor ln Y_eq changes by more than the step in ln T.
 
 Start: T_start = min(T_RH, T_max). With a reheating temperature N starts empty, Y(T_RH) = 0; with no
-reheating limit it starts in equilibrium (the dimension-5 rate, continued upward, keeps N coupled at
-all higher temperatures). End: the hand-off temperature T_h = min(T_handoff, T_start/2), 10 MeV by
-default, where the SM neutrinos are still coupled and the thermal-history stage takes over.
+reheating limit it starts in equilibrium (Gamma/H grows with T at all higher temperatures: ~ T with
+the dimension-5 rate, ~ T^3 in the symmetric phase). End: the hand-off temperature
+T_h = min(T_handoff, T_start/2), 10 MeV by default, where the SM neutrinos are still coupled and the
+thermal-history stage takes over.
 
 Energy weight: to hand on the momentum scale of the N population the solver follows, with the same
 rates, Z with dZ/dx = k (Y_eq g_s^{-1/3} - Z): N produced at temperature T' carry mean momentum
@@ -28,8 +31,8 @@ T_N = T g_s(T)^{1/3} Z / Y (T_N = T while coupled). From it:
 
 Decoupling temperature: the lowest T at which Gamma_prod / H falls through 1 (decays and inverse
 decays excluded), with Gamma_prod = gamma_prod / n_N^eq per N state. If Gamma_prod < H over the whole
-table, it is extrapolated above 10 TeV with Gamma_prod / H ~ T and flagged "above"; if Gamma_prod > H
-down to 10 keV, it is flagged "below".
+table, it is extrapolated above 10 TeV as the power law of the last tabulated interval and flagged
+"above"; if Gamma_prod > H down to 10 keV, it is flagged "below".
 Its theory band, T_dec_band_mev = [low, high]: T_dec with the t-channel cut at xi^2 m_D^2 for
 xi = 1/2 and 2 (``BAND_SCREENING_SCALES``), i.e. the bracket [ln(T/m_D) + C] of the leading-order
 rate moved by -+ ln 2: the size assigned to the uncomputed O(e) corrections (docs/physics.md,
@@ -41,7 +44,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,8 +52,9 @@ from scipy.special import k1e, kve
 
 from .. import constants as c
 from .. import plasma
-from ..errors import ElectroweakWarning, SolverError
+from ..errors import SolverError
 from ..model import DipolePortal, Precision
+from . import electroweak as ew
 from . import helicity, reheating
 from ._kernels import relax
 from .rates import RateTable, rate_table
@@ -186,11 +189,24 @@ class ProductionRate:
         return np.exp(self._spline(np.log(T)) - self.mass_mev / T + 2.0 * math.log(self.mu_per_mev) - ln_neq)
 
 
-def production_rate(model: DipolePortal, table: RateTable) -> ProductionRate:
-    """Gamma_prod(T) = gamma_prod / n_N^eq [MeV] for this model, as a function of T [MeV] (any T in the table)."""
-    return ProductionRate(
-        table.T_mev, table.ln_gamma_prod_reduced(model.mass_mev), model.mass_mev, model.mu_per_mev, model.g_N
-    )
+def production_rate(model: DipolePortal, table: RateTable, precision: Precision | None = None) -> ProductionRate:
+    """Gamma_prod(T) = gamma_prod / n_N^eq [MeV] for this model, as a function of T [MeV] (any T in the table).
+
+    ``precision.electroweak`` = "crossover" (default): the tabulated (dimension-5) density times
+    (v(T)/v_0)^2 plus the dimension-6 contact processes (``electroweak``, with the Higgs-doublet
+    thermal masses scaled by ``precision.screening_scale``); "broken": the tabulated density at all T.
+    ``table`` must be made with the same precision (``rate_table(precision)``).
+    """
+    precision = precision or Precision()
+    ln_reduced = table.ln_gamma_prod_reduced(model.mass_mev)
+    if precision.electroweak == "crossover":
+        T = table.T_mev
+        contact = ew.contact_density_over_mu2(T, model.cw_over_cb, precision.screening_scale)
+        with np.errstate(divide="ignore"):
+            ln_vev2 = 2.0 * np.log(ew.higgs_vev_ratio(T))
+            ln_contact = np.log(contact) + model.mass_mev / T
+        ln_reduced = np.logaddexp(ln_reduced + ln_vev2, ln_contact)
+    return ProductionRate(table.T_mev, ln_reduced, model.mass_mev, model.mu_per_mev, model.g_N)
 
 
 def relaxation_terms(
@@ -205,17 +221,20 @@ def relaxation_terms(
     return k, gamma_prod_over_h, ln_y_eq
 
 
-def decoupling_temperature(model: DipolePortal, table: RateTable, sm: plasma.SMPlasma) -> tuple[float, str]:
+def decoupling_temperature(
+    model: DipolePortal, table: RateTable, sm: plasma.SMPlasma, precision: Precision | None = None
+) -> tuple[float, str]:
     """T_dec where Gamma_prod = H (lowest crossing), and a bound flag; see the module docstring."""
     T = table.T_mev
-    r = np.log(production_rate(model, table)(T)) - np.log(sm.hubble_mev(T))
+    r = np.log(production_rate(model, table, precision)(T)) - np.log(sm.hubble_mev(T))
     up = np.nonzero((r[:-1] < 0.0) & (r[1:] >= 0.0))[0]
     if r[0] >= 0.0:
         # still coupled at the lowest tabulated T; a crossing above that is not the last one
         return float(T[0]), "below"
     if up.size == 0:
-        # never coupled inside the table: extrapolate Gamma/H ~ T above it
-        return float(T[-1] * math.exp(-r[-1])), "above"
+        # never coupled inside the table: extrapolate Gamma/H as the power law of its last interval
+        slope = (r[-1] - r[-2]) / math.log(T[-1] / T[-2])
+        return float(T[-1] * math.exp(-r[-1] / max(slope, 0.5))), "above"
     i = up[0]
     frac = -r[i] / (r[i + 1] - r[i])
     return float(math.exp(math.log(T[i]) + frac * math.log(T[i + 1] / T[i]))), ""
@@ -226,7 +245,7 @@ def decoupling_band(model: DipolePortal, precision: Precision, sm: plasma.SMPlas
     values = []
     for xi in BAND_SCREENING_SCALES:
         p = dataclasses.replace(precision, screening_scale=xi)
-        values.append(decoupling_temperature(model, rate_table(p), sm)[0])
+        values.append(decoupling_temperature(model, rate_table(p), sm, p)[0])
     return (min(values), max(values))
 
 
@@ -277,7 +296,7 @@ def solve(
     precision = precision or Precision()
     sm = sm or plasma.default_plasma()
     table = table or rate_table(precision)
-    rate = production_rate(model, table)
+    rate = production_rate(model, table, precision)
     perturbative = model.reheating == "perturbative"
     if perturbative:
         epoch = reheating.history(model.T_RH_mev, sm, precision.T_max_mev)
@@ -335,17 +354,8 @@ def solve(
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(z))):
         raise SolverError("production", model, "non-finite abundance")
 
-    T_dec, bound = decoupling_temperature(model, table, sm)
+    T_dec, bound = decoupling_temperature(model, table, sm, precision)
     band = decoupling_band(model, precision, sm)
-    if T_dec > c.T_EW_MEV and T_start > c.T_EW_MEV:
-        warnings.warn(
-            f"T_dec = {T_dec / 1e3:.3g} GeV is above the electroweak crossover ({c.T_EW_MEV / 1e3:.1f} GeV), "
-            "where the dipole moment comes from dimension-6 operators (arXiv:2502.07024). ndpcosmo keeps "
-            "the broken-phase dimension-5 rate with the SM charged content up to 10 TeV"
-            + (" and assumes N was in equilibrium above that." if start_in_equilibrium else "."),
-            ElectroweakWarning,
-            stacklevel=2,
-        )
     y_h, z_h = float(y[-1]), float(z[-1])
     T_kin = T_h * float(g_s[-1]) ** (1.0 / 3.0) * z_h / y_h if y_h > 0 else T_h
     handoff = NState(
