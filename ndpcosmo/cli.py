@@ -160,6 +160,13 @@ def _build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--processes", type=int, default=None, help="local processes (default: all cores)")
     sc.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a dask.distributed scheduler address")
     sc.add_argument("--no-progress", action="store_true", help="no progress bar")
+    co = sub.add_parser(
+        "contours", help="95 %% CL exclusion contours by adaptive refinement of a coarse grid (TOML config; resumes)"
+    )
+    co.add_argument("config", metavar="CONFIG.toml", help="a scan config (the coarse grid) with [contours] settings")
+    co.add_argument("--processes", type=int, default=None, help="local processes (default: all cores)")
+    co.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a dask.distributed scheduler address")
+    co.add_argument("--no-progress", action="store_true", help="no progress bar")
     ab = sub.add_parser("abundance", help="N abundance from thermal production (freeze-out or freeze-in)")
     ab.add_argument("--mass", type=float, required=True, metavar="MEV", help="N mass M_N [MeV]")
     ab.add_argument("--mu", type=float, required=True, metavar="MUB", help="transition moment [Bohr magnetons]")
@@ -452,6 +459,14 @@ def _scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _contours(args: argparse.Namespace) -> int:
+    from .refine import ContourConfig, run_contours
+
+    config = ContourConfig.from_file(args.config, processes=args.processes, scheduler=args.scheduler)
+    print(run_contours(config, progress=not args.no_progress).report())
+    return 0
+
+
 def _plot(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -524,6 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "mcmc": _mcmc,
         "plot": _plot,
         "scan": _scan,
+        "contours": _contours,
         "abundance": _abundance,
         "history": _history,
         "bbn": _bbn,

@@ -156,6 +156,49 @@ def exclusion_plot(table: dict[str, np.ndarray], png_path) -> object:
     return png_path
 
 
+def contour_plot(segments: list[dict[str, object]], png_path, bands: dict[str, list[dict[str, object]]] | None = None):
+    """The 95 % CL contours of ``refine.read_contours`` in the (M_N, mu_nu) plane, one panel per T_RH:
+    BBN (orange), CMB (blue), combined (black); ``bands``: more contour sets (e.g. the edges of the
+    T_dec band) drawn thin and dashed with their names. Returns the path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not segments:
+        raise ValueError("contour_plot: no segments")
+    values: list[float | None] = []
+    for seg in segments:
+        if seg["T_RH_mev"] not in values:
+            values.append(seg["T_RH_mev"])  # type: ignore[arg-type]
+    values.sort(key=lambda v: (v is not None, -(v or 0.0)))
+    fig, axes = plt.subplots(1, len(values), figsize=(3.6 * len(values), 3.8), squeeze=False, sharey=True)
+    styles = {"bbn": ("C1", "BBN"), "cmb": ("C0", "CMB"), "combined": ("k", "combined")}
+    dashes = ["--", ":", "-."]
+    for ax, value in zip(axes[0], values, strict=True):
+        for probe, (color, label) in styles.items():
+            lines = [s["line"] for s in segments if s["T_RH_mev"] == value and s["probe"] == probe]
+            for line in lines:
+                ax.plot(line[:, 0], line[:, 1], color=color, lw=1.6 if probe == "combined" else 1.2)
+            if lines:
+                ax.plot([], [], color=color, lw=1.4, label=label)
+        for n, (name, band) in enumerate((bands or {}).items()):
+            lines = [s["line"] for s in band if s["T_RH_mev"] == value and s["probe"] == "combined"]
+            for line in lines:
+                ax.plot(line[:, 0], line[:, 1], color="0.35", lw=0.9, ls=dashes[n % len(dashes)])
+            if lines:
+                ax.plot([], [], color="0.35", lw=0.9, ls=dashes[n % len(dashes)], label=name)
+        ax.set(xscale="log", yscale="log", xlabel=r"$M_N$ [MeV]")
+        ax.set_title("no reheating limit" if value is None else rf"$T_\mathrm{{RH}}$ = {value:g} MeV", fontsize=10)
+        ax.tick_params(direction="in", which="both", top=True, right=True)
+        ax.legend(loc="lower left", fontsize=7, frameon=False)
+    axes[0][0].set_ylabel(r"$\mu_\nu$ [$\mu_B$]")
+    fig.tight_layout()
+    fig.savefig(png_path, dpi=150)
+    plt.close(fig)
+    return png_path
+
+
 def plot_point(result, summary: dict[str, object], path: str, bbn_data: tuple[str, ...] | None = None) -> str:
     """A point's story in one figure: T_gamma/T_nu and rho_N/rho_gamma against time, N_eff against time
     with Planck 2018's band, and each primordial abundance before and after photodisintegration as a

@@ -96,6 +96,22 @@ def _axis(name: str, spec: object, allowed: tuple[float, float]) -> np.ndarray:
     return np.geomspace(lo, hi, int(n))
 
 
+def read_config(path: str | os.PathLike, **overrides: object) -> dict[str, object]:
+    """A TOML config as a dict, with ``overrides`` (those not None) replacing its keys."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ValueError(f"config {path}: cannot be read as TOML: {err}") from err
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    return raw
+
+
 @dataclass(frozen=True)
 class ScanConfig:
     """A validated scan (see the module docstring)."""
@@ -116,20 +132,23 @@ class ScanConfig:
     precision: dict[str, object] = field(default_factory=dict)
     """``Precision`` fields that differ from the defaults (e.g. history_rtol)."""
 
+    def task(self, index: int, points: list[tuple[float, float, float | None]]) -> ChunkTask:
+        """The worker's task for these (M, mu, T_RH) points with this scan's data, model and precision."""
+        return ChunkTask(
+            index,
+            points,
+            self.data,
+            self.planck_dir,
+            self.nature,
+            self.flavour,
+            self.precision,
+            self.reheating,
+            self.cw_over_cb,
+        )
+
     @classmethod
     def from_file(cls, path: str | os.PathLike, **overrides: object) -> ScanConfig:
-        try:
-            import tomllib
-        except ImportError:  # Python 3.10
-            import tomli as tomllib
-
-        path = Path(path)
-        try:
-            raw = tomllib.loads(path.read_text())
-        except (OSError, tomllib.TOMLDecodeError) as err:
-            raise ValueError(f"config {path}: cannot be read as TOML: {err}") from err
-        raw.update({k: v for k, v in overrides.items() if v is not None})
-        return cls.from_dict(raw, path.parent)
+        return cls.from_dict(read_config(path, **overrides), Path(path).parent)
 
     @classmethod
     def from_dict(cls, raw: dict[str, object], base: str | os.PathLike = ".") -> ScanConfig:
@@ -148,6 +167,7 @@ class ScanConfig:
             "mass_mev",
             "mu_muB",
             "precision",
+            "contours",  # the refinement settings of ``ndpcosmo contours`` (refine), not used by a scan
         }
         unknown = sorted(set(raw) - allowed)
         if unknown:
@@ -357,35 +377,23 @@ class ScanResult:
         )
 
 
+def claim_checkpoint(directory: Path, identity: str, what: str) -> None:
+    """Make ``directory`` this run's checkpoint, refusing one stamped with another identity."""
+    directory.mkdir(exist_ok=True)
+    stamp = directory / "identity"
+    if stamp.exists() and stamp.read_text() != identity:
+        raise ValueError(f"{directory} holds {what}: move it away or choose another output")
+    stamp.write_text(identity)
+
+
 def run_scan(config: ScanConfig, progress: bool = True, client=None) -> ScanResult:
     """Compute the missing chunks, then merge the table and draw the plot. ``client``: a
     dask.distributed Client to use instead of ``config.scheduler`` or local processes."""
     start = time.perf_counter()
     checkpoint = config.checkpoint_dir
-    checkpoint.mkdir(exist_ok=True)
-    stamp = checkpoint / "identity"
-    if stamp.exists() and stamp.read_text() != config.identity():
-        raise ValueError(
-            f"{checkpoint} holds chunks of another scan (grid, data, model or chunk size differ): "
-            "move it away or choose another output"
-        )
-    stamp.write_text(config.identity())
+    claim_checkpoint(checkpoint, config.identity(), "chunks of another scan (grid, data, model or chunk size differ)")
     chunks = config.chunks()
-    missing = [
-        ChunkTask(
-            i,
-            pts,
-            config.data,
-            config.planck_dir,
-            config.nature,
-            config.flavour,
-            config.precision,
-            config.reheating,
-            config.cw_over_cb,
-        )
-        for i, pts in enumerate(chunks)
-        if not (checkpoint / f"chunk-{i:05d}.csv").exists()
-    ]
+    missing = [config.task(i, pts) for i, pts in enumerate(chunks) if not (checkpoint / f"chunk-{i:05d}.csv").exists()]
     for index, rows in _execute(config, missing, progress, client):
         _write_rows(checkpoint / f"chunk-{index:05d}.csv", rows)
     table, failed = _merge(config, len(chunks))
