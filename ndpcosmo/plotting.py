@@ -174,6 +174,8 @@ def contour_plot(segments: list[dict[str, object]], png_path, bands: dict[str, l
     values.sort(key=lambda v: (v is not None, -(v or 0.0)))
     fig, axes = plt.subplots(1, len(values), figsize=(3.6 * len(values), 3.8), squeeze=False, sharey=True)
     styles = {"bbn": ("C1", "BBN"), "cmb": ("C0", "CMB"), "combined": ("k", "combined")}
+    others = sorted({str(s["probe"]) for s in segments} - set(styles))
+    styles.update({p: (f"C{2 + n}", p) for n, p in enumerate(others)})  # "column=level" lines
     dashes = ["--", ":", "-."]
     for ax, value in zip(axes[0], values, strict=True):
         for probe, (color, label) in styles.items():

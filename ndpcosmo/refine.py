@@ -6,9 +6,11 @@ The config is a scan config (``scan``; docs/scans.md) whose grid is the *coarse*
     [contours]
     tolerance = 0.01          # decades: how far a contour point may be from the boundary, in log M and log mu
     cell = 0.05               # decades: the quadtree stops at cells this size (before the edge search)
-    probes = ["bbn", "cmb", "combined"]
+    probes = ["bbn", "cmb", "combined"]   # or any "column=level", e.g. "neff_cmb=3.344"
 
-Per T_RH and per probe (Delta chi^2_bbn, _cmb, _total against 3.8415, i.e. the scan's ``excluded_*``):
+Per T_RH and per probe (Delta chi^2_bbn, _cmb, _total against 3.8415, i.e. the scan's ``excluded_*``; or
+any numeric column of the bound table against a level, written "column=level", e.g. "neff_cmb=3.344" for
+Delta N_eff = 0.3 or "delta_chi2_bbn=2.71" for BBN at 90 % CL):
 
 1. Quadtree. The coarse grid's cells are split 2 x 2 while a boundary crosses them (the sign of
    Delta chi^2 - 3.8415 differs between any two points computed on the cell's border, for any probe), until
@@ -37,6 +39,7 @@ and computes only the missing ones. Points run on local processes or a dask clus
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import math
@@ -53,6 +56,30 @@ from .scan import COLUMNS, ScanConfig, _execute, _format, claim_checkpoint, read
 LEVEL = DELTA_CHI2_95
 """The 95 % CL threshold on Delta chi^2 (1 dof, 3.8415), as the scan's excluded_* columns."""
 PROBE_COLUMNS = {"bbn": "delta_chi2_bbn", "cmb": "delta_chi2_cmb", "combined": "delta_chi2_total"}
+_NOT_LINES = ("mass_mev", "mu_muB", "T_RH_mev", "excluded_bbn", "excluded_cmb", "excluded", "status")
+LINE_COLUMNS = tuple(c for c in COLUMNS if c not in _NOT_LINES)
+"""Columns a "column=level" probe may use."""
+
+
+@functools.lru_cache(maxsize=64)
+def probe_line(probe: str) -> tuple[str, float]:
+    """(column, level) of a probe: "bbn", "cmb", "combined" (Delta chi^2 = 3.8415) or "column=level"."""
+    if probe in PROBE_COLUMNS:
+        return PROBE_COLUMNS[probe], LEVEL
+    column, _, level = probe.partition("=")
+    column = column.strip()
+    try:
+        value = float(level)
+    except ValueError:
+        value = math.nan
+    if column not in LINE_COLUMNS or not math.isfinite(value) or value == 0.0:
+        raise ValueError(
+            f"[contours] probe {probe!r}: one of {list(PROBE_COLUMNS)} or 'column=level' with a column of "
+            f"{list(LINE_COLUMNS)} and a finite non-zero level"
+        )
+    return column, value
+
+
 OUTPUT_COLUMNS = ("probe", "T_RH_mev", "segment", "mass_mev", "mu_muB")
 Key = tuple[int, int, int]
 """(T_RH index, i, j) on the finest lattice of a run (see ``Lattice``)."""
@@ -89,9 +116,13 @@ class ContourConfig:
         data = set(scan.data)
         available = [p for p in PROBE_COLUMNS if p == "combined" or p in data]
         probes = tuple(available if probes is None else probes)  # type: ignore[arg-type]
-        bad = [p for p in probes if p not in available]
+        bad = [p for p in probes if not isinstance(p, str) or (p in PROBE_COLUMNS and p not in available)]
         if bad or not probes:
-            raise ValueError(f"[contours] probes = {list(probes)}: allowed {available} (with data = {scan.data})")
+            raise ValueError(
+                f"[contours] probes = {list(probes)}: allowed {available} (with data = {scan.data}) or 'column=level'"
+            )
+        for p in probes:
+            probe_line(p)
         for name, axis in (("mass_mev", scan.masses_mev), ("mu_muB", scan.mus_muB)):
             if axis.size < 2:
                 raise ValueError(f"[{name}] points = {axis.size}: the coarse grid needs at least 2")
@@ -151,12 +182,13 @@ class Store:
     rows: dict[Key, dict[str, object]] = field(default_factory=dict)
 
     def g(self, key: Key, probe: str) -> float:
-        """asinh((Delta chi^2 - LEVEL)/LEVEL) of a probe at a point (NaN for a failed point)."""
+        """asinh((value - level)/|level|) of a probe's column at a point (NaN for a failed point)."""
         row = self.rows[key]
-        value = row.get(PROBE_COLUMNS[probe])
+        column, level = probe_line(probe)
+        value = row.get(column)
         if row.get("status") != "ok" or value is None or value == "":
             return math.nan
-        return math.asinh((float(value) - LEVEL) / LEVEL)  # type: ignore[arg-type]
+        return math.asinh((float(value) - level) / abs(level))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -424,8 +456,8 @@ def _write(config: ContourConfig, lattice: Lattice, store: Store, lines) -> tupl
     keys = sorted(store.rows)
     failed = sum(1 for k in keys if store.rows[k].get("status") != "ok")
     header = [
-        f"# ndpcosmo {__version__} exclusion contours (95 % CL: Delta chi^2 = {LEVEL:.4f} against the Standard Model, "
-        "omega_b profiled; ndpcosmo.refine)",
+        f"# ndpcosmo {__version__} contours (bbn, cmb, combined: 95 % CL, Delta chi^2 = {LEVEL:.4f} against the "
+        "Standard Model, omega_b profiled; column=level: that column's level line; ndpcosmo.refine)",
         f"# data: {','.join(scan.data)} = {','.join(resolve(scan.data).resolved)} "
         "(likelihoods.data; theory errors: step3)",
         f"# precision: ndpcosmo defaults{''.join(f', {k} = {v}' for k, v in sorted(scan.precision.items()))}, "

@@ -13,29 +13,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scan_configs import small_config
 
-from ndpcosmo.refine import ContourConfig, Lattice, read_contours, run_contours
+from ndpcosmo import assess
+from ndpcosmo.refine import ContourConfig, Lattice, probe_line, read_contours, run_contours
 from ndpcosmo.scan import ScanConfig, compute_chunk, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = """
-output = "{output}"
-data = "bbn,firas"
-T_RH_mev = ["none", 100.0]
-chunk = 8
-processes = {processes}
-[mass_mev]
-min = 1.0
-max = 100.0
-points = 4
-[mu_muB]
-min = 1e-12
-max = 1e-9
-points = 4
-[contours]
-tolerance = 0.1
-cell = 0.3
-"""
+SMALL = small_config(
+    "{output}", T_RH='["none", 100.0]', chunk=8, extra="[contours]\ntolerance = 0.1\ncell = 0.3\n"
+).replace("processes = 1", "processes = {processes}")
 """A coarse 4 x 4 grid of heavier N (fast points), BBN and FIRAS (no Planck files), two T_RH."""
 
 
@@ -212,6 +199,8 @@ def test_contours_through_a_separate_dask_scheduler(reference, tmp_path):
         ("cell = 0.3", "cell = 0.05"),
         ("tolerance = 0.1", 'probes = ["cmb"]'),
         ("cell = 0.3", "grain = 1"),
+        ("cell = 0.3", 'probes = ["neff=3.3"]'),
+        ("cell = 0.3", 'probes = ["neff_cmb=0"]'),
     ],
 )
 def test_bad_contour_settings(tmp_path, change, message):
@@ -219,3 +208,24 @@ def test_bad_contour_settings(tmp_path, change, message):
     path.write_text(SMALL.format(output="bad", processes=1).replace(change, message))
     with pytest.raises(ValueError, match=r"\[contours\]"):
         ContourConfig.from_file(path)
+
+
+def test_level_line_probes():
+    assert probe_line("combined") == ("delta_chi2_total", pytest.approx(3.8415, abs=1e-4))
+    assert probe_line("neff_cmb=3.344") == ("neff_cmb", 3.344)
+    assert probe_line(" delta_chi2_bbn = 2.71") == ("delta_chi2_bbn", 2.71)
+
+
+def test_default_plane_against_a_bisection_with_ndpcosmo_run():
+    # issue 20's acceptance: the shipped combined contour with no T_RH at M = 10 MeV lies within 0.02 decade
+    # of a bisection in mu with the full verdict (``assess``, what ``ndpcosmo run`` prints)
+    table = ROOT / "tables" / "contours" / "default_mu.csv"
+    crossings = _crossings(read_contours(table), "combined", 10.0)
+    assert crossings
+
+    def excess(log_mu: float) -> float:
+        verdict = assess({"mass_mev": 10.0, "mu_muB": 10.0**log_mu})
+        return verdict["delta_chi2"]["total"] - 3.84
+
+    for y in crossings:
+        assert y == pytest.approx(_bisect(excess, y - 0.05, y + 0.05, 0.002), abs=0.02)

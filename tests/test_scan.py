@@ -13,27 +13,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from planck_data import DATA
+from scan_configs import small_config
 
 from ndpcosmo import DipolePortal, Precision, run
 from ndpcosmo.likelihoods.combined import Assessor, CombinedLikelihood, default_cosmology
 from ndpcosmo.likelihoods.fast import FastProfiler
 from ndpcosmo.scan import COLUMNS, ScanConfig, read_table, run_scan
 
-SMALL = """
-output = "{output}"
-data = "bbn,firas"
-T_RH_mev = ["none", 5.0]
-chunk = 6
-processes = {processes}
-[mass_mev]
-min = 1.0
-max = 100.0
-points = 4
-[mu_muB]
-min = 1e-12
-max = 1e-9
-points = 4
-"""
+SMALL = small_config("{output}", T_RH='["none", 5.0]', mu_min=1e-12).replace("processes = 1", "processes = {processes}")
 """32 points of heavier N (0.1-1 s of history at most), BBN and FIRAS (no Planck files needed)."""
 
 
