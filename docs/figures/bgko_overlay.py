@@ -3,9 +3,10 @@
     python docs/figures/bgko_overlay.py [tables/default.csv]
 
 writes docs/figures/bgko_overlay.png and prints, for each of BGKO's curves, how far (in decades of the
-(M_N, mu_nu) plane) its points lie from our corresponding line. BGKO: Brdar, Greljo, Kopp, Opferkuch,
-arXiv:2007.15563, Fig. 2 (nu_mu only, 90 % CL); the curves are in docs/data/bgko2020/ with their
-provenance. Ours: the table's N_eff at recombination (neff_cmb - 3.044 = 0.3, 0.05) and its BBN
+(M_N, mu_nu) plane) its points lie from our corresponding line: the grid table's contours and the refined
+lines of tables/contours/bgko_lines_mu.csv (``ndpcosmo contours``; drawn in the figure when present).
+BGKO: Brdar, Greljo, Kopp, Opferkuch, arXiv:2007.15563, Fig. 2 (nu_mu only, 90 % CL); the curves are in
+docs/data/bgko2020/ with their provenance. Ours: the table's N_eff at recombination (neff_cmb - 3.044 = 0.3, 0.05) and its BBN
 Delta chi^2 (Y_P, D/H, 3He/D, omega_b profiled) at 2.71 (90 % CL, 1 dof, as BGKO) and 3.84 (95 %).
 """
 
@@ -79,6 +80,47 @@ def compare(table_path: str | Path = DEFAULT_TABLE) -> dict[str, dict[str, float
     return out
 
 
+CONTOUR_TABLE = HERE.parents[1] / "tables" / "contours" / "bgko_lines_mu.csv"
+CONTOUR_PAIRS = {
+    "neff_0.3_lower": "neff_cmb=3.344",
+    "neff_0.3_upper": "neff_cmb=3.344",
+    "neff_0.05": "neff_cmb=3.094",
+    "bbn_he4": "delta_chi2_bbn=2.71",
+}
+"""BGKO's curve -> our refined line (``ndpcosmo contours tables/contours/bgko_lines_mu.toml``; no T_RH)."""
+
+
+def compare_contours(path: str | Path = CONTOUR_TABLE) -> dict[str, dict[str, float]]:
+    """As ``compare`` against the refined lines (0.01 decade) instead of the grid's contours."""
+    from ndpcosmo.refine import read_contours
+
+    segments = [s for s in read_contours(path) if s["T_RH_mev"] is None]
+    out = {}
+    for name, probe in CONTOUR_PAIRS.items():
+        points = _inside(bgko_curve(name), (0.01, 300.0), (1e-14, 1e-8))
+        d = distances(points, [s["line"] for s in segments if s["probe"] == probe])
+        out[name] = {
+            "points": len(points),
+            "median": float(np.median(d)),
+            "p90": float(np.percentile(d, 90)),
+            "max": float(d.max()),
+        }
+    return out
+
+
+def _refined_lines() -> dict[str, list[np.ndarray]]:
+    """The refined lines by probe (no T_RH) if tables/contours/bgko_lines_mu.csv exists, else {}."""
+    if not CONTOUR_TABLE.exists():
+        return {}
+    from ndpcosmo.refine import read_contours
+
+    out: dict[str, list[np.ndarray]] = {}
+    for seg in read_contours(CONTOUR_TABLE):
+        if seg["T_RH_mev"] is None:
+            out.setdefault(str(seg["probe"]), []).append(seg["line"])  # type: ignore[arg-type]
+    return out
+
+
 def plot(table_path: str | Path = DEFAULT_TABLE, png: str | Path = HERE / "bgko_overlay.png") -> Path:
     import matplotlib
 
@@ -93,13 +135,16 @@ def plot(table_path: str | Path = DEFAULT_TABLE, png: str | Path = HERE / "bgko_
     ax = axes[0]
     ax.contourf(masses, mus, np.nan_to_num(excluded), levels=[0.5, 1.5], colors=["C3"], alpha=0.25)
     ax.plot([], [], color="C3", lw=6, alpha=0.25, label=r"ndpcosmo BBN, 95 % CL ($\Delta\chi^2 > 3.84$)")
-    for k, line in enumerate(contours(table, "delta_chi2_bbn", 2.71)):
+    refined = _refined_lines()
+    bbn_lines = refined.get("delta_chi2_bbn=2.71") or contours(table, "delta_chi2_bbn", 2.71)
+    for k, line in enumerate(bbn_lines):
         ax.plot(*line.T, color="C3", lw=1.2, label=r"ndpcosmo BBN, 90 % CL ($\Delta\chi^2 = 2.71$)" if k == 0 else None)
     ax.plot(*bgko_curve("bbn_he4").T, "k--", lw=1.3, label=r"BGKO: BBN high $^4$He (90 % CL)")
     ax.set_title(r"BBN ($Y_P$, D/H, $^3$He/D; $\omega_b$ profiled)")
     ax = axes[1]
     for level, color in ((0.3, "C0"), (0.05, "C9")):
-        for k, line in enumerate(contours(table, "neff_cmb", NEFF_SM + level)):
+        lines = refined.get(f"neff_cmb={NEFF_SM + level:.4g}") or contours(table, "neff_cmb", NEFF_SM + level)
+        for k, line in enumerate(lines):
             label = rf"ndpcosmo $\Delta N_\mathrm{{eff}} = {level}$" if k == 0 else None
             ax.plot(*line.T, color=color, lw=1.4, label=label)
     for name, style, label in (
@@ -129,6 +174,10 @@ def main(argv: list[str]) -> None:
     print(f"{'BGKO curve':16s} {'points':>6s} {'median':>7s} {'p90':>6s} {'max':>6s}  (decades from our line)")
     for name, r in compare(table).items():
         print(f"{name:16s} {r['points']:6d} {r['median']:7.3f} {r['p90']:6.3f} {r['max']:6.3f}")
+    if CONTOUR_TABLE.exists():
+        print(f"against the refined lines ({CONTOUR_TABLE.name}):")
+        for name, r in compare_contours().items():
+            print(f"{name:16s} {r['points']:6d} {r['median']:7.3f} {r['p90']:6.3f} {r['max']:6.3f}")
 
 
 if __name__ == "__main__":
