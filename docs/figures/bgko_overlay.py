@@ -6,8 +6,9 @@ writes docs/figures/bgko_overlay.png and prints, for each of BGKO's curves, how 
 (M_N, mu_nu) plane) its points lie from our corresponding line: the grid table's contours and the refined
 lines of tables/contours/bgko_lines_mu.csv (``ndpcosmo contours``; drawn in the figure when present).
 BGKO: Brdar, Greljo, Kopp, Opferkuch, arXiv:2007.15563, Fig. 2 (nu_mu only, 90 % CL); the curves are in
-docs/data/bgko2020/ with their provenance. Ours: the table's N_eff at recombination (neff_cmb - 3.044 = 0.3, 0.05) and its BBN
-Delta chi^2 (Y_P, D/H, 3He/D, omega_b profiled) at 2.71 (90 % CL, 1 dof, as BGKO) and 3.84 (95 %).
+docs/data/bgko2020/ with their provenance. Ours: the table's N_eff at recombination (neff_cmb - 3.044 =
+0.3, 0.05) and its BBN Delta chi^2 (Y_P, D/H, 3He/D, omega_b profiled) at 2.71 (90 % CL, 1 dof, as BGKO)
+and 3.84 (95 %).
 """
 
 from __future__ import annotations
