@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import math
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from scan_configs import small_config
+from scan_configs import kill_after, small_config
 
 from ndpcosmo import assess
 from ndpcosmo.refine import ContourConfig, Lattice, probe_line, read_contours, run_contours
@@ -107,18 +105,7 @@ def test_contours_resume_after_a_kill_with_the_same_lines(reference, tmp_path):
     _, ref = reference
     config = _config(tmp_path, "killed")
     command = [sys.executable, "-m", "ndpcosmo.cli", "contours", str(config), "--no-progress"]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    checkpoint = tmp_path / "killed.contours-checkpoint"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        if len(list(checkpoint.glob("batch-*.csv"))) >= 3:
-            break
-        time.sleep(0.05)
-    assert process.poll() is None, "the run ended before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    done = len(list(checkpoint.glob("batch-*.csv")))
+    done, env = kill_after(command, tmp_path / "killed.contours-checkpoint", "batch-*.csv", 3)
     resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr
     assert f"{ref.points} points" in resumed.stdout and f"{ref.points} computed" not in resumed.stdout, done

@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from planck_data import DATA
-from scan_configs import small_config
+from scan_configs import kill_after, small_config
 
 from ndpcosmo import DipolePortal, Precision, run
 from ndpcosmo.likelihoods.combined import Assessor, CombinedLikelihood, default_cosmology
@@ -88,18 +85,7 @@ def test_scan_resumes_after_a_kill_with_the_same_table(tmp_path):
     # another process, killed (SIGKILL) after some chunks are checkpointed, then resumed
     config = _config(tmp_path, "killed")
     command = [sys.executable, "-m", "ndpcosmo.cli", "scan", str(config), "--no-progress"]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    checkpoint = tmp_path / "killed.checkpoint"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        if len(list(checkpoint.glob("chunk-*.csv"))) >= 2:
-            break
-        time.sleep(0.05)
-    assert process.poll() is None, "the scan ended before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    done = len(list(checkpoint.glob("chunk-*.csv")))
+    done, env = kill_after(command, tmp_path / "killed.checkpoint", "chunk-*.csv", 2)
     assert 2 <= done < 6
     resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr

@@ -71,14 +71,19 @@ def compare(table_path: str | Path = DEFAULT_TABLE) -> dict[str, dict[str, float
     out = {}
     for name, (column, level) in PAIRS.items():
         points = _inside(bgko_curve(name), grid_m, grid_u)
-        d = distances(points, contours(table, column, level))
-        out[name] = {
-            "points": len(points),
-            "median": float(np.median(d)),
-            "p90": float(np.percentile(d, 90)),
-            "max": float(d.max()),
-        }
+        out[name] = _summary(points, contours(table, column, level))
     return out
+
+
+def _summary(points: np.ndarray, lines: list[np.ndarray]) -> dict[str, float]:
+    """The points' count and their median, 90th-percentile and largest distance [decades] from the lines."""
+    d = distances(points, lines)
+    return {
+        "points": len(points),
+        "median": float(np.median(d)),
+        "p90": float(np.percentile(d, 90)),
+        "max": float(d.max()),
+    }
 
 
 CONTOUR_TABLE = HERE.parents[1] / "tables" / "contours" / "bgko_lines_mu.csv"
@@ -99,13 +104,7 @@ def compare_contours(path: str | Path = CONTOUR_TABLE) -> dict[str, dict[str, fl
     out = {}
     for name, probe in CONTOUR_PAIRS.items():
         points = _inside(bgko_curve(name), (0.01, 300.0), (1e-14, 1e-8))
-        d = distances(points, [s["line"] for s in segments if s["probe"] == probe])
-        out[name] = {
-            "points": len(points),
-            "median": float(np.median(d)),
-            "p90": float(np.percentile(d, 90)),
-            "max": float(d.max()),
-        }
+        out[name] = _summary(points, [s["line"] for s in segments if s["probe"] == probe])
     return out
 
 
