@@ -67,6 +67,10 @@ M_PI_CHARGED_MEV: float = 139.57039
 M_K_CHARGED_MEV: float = 493.677
 M_W_MEV: float = 80369.2
 M_Z_MEV: float = 91187.6
+M_H_MEV: float = 125200.0
+"""Higgs boson mass [MeV] (PDG 2024: 125.20 GeV)."""
+SIN2_W: float = 1.0 - (M_W_MEV / M_Z_MEV) ** 2
+"""sin^2 theta_W in the on-shell scheme, 1 - m_W^2/m_Z^2 (= 0.2232)."""
 
 # --- crossover temperatures [MeV] ------------------------------------------------------------------
 T_QCD_MEV: float = 156.5

@@ -132,8 +132,7 @@ class DipolePortal:
         r = _check_number(
             "cw_over_cb", self.cw_over_cb, *CW_OVER_CB_RANGE, "C_NW / C_NB of the dimension-6 dipole operators"
         )
-        c_w = c.M_W_MEV / c.M_Z_MEV
-        s_w = math.sqrt(1.0 - c_w * c_w)
+        c_w, s_w = math.sqrt(1.0 - c.SIN2_W), math.sqrt(c.SIN2_W)
         if abs(c_w + s_w * r) < 0.1 * max(c_w, s_w * abs(r)):
             lo, hi = -c_w / s_w / 0.9, -0.9 * c_w / s_w
             raise ValueError(

@@ -93,7 +93,7 @@ def maxwell_boltzmann_density(T_mev, mass_mev, g: float) -> np.ndarray:
 
     T = np.asarray(T_mev, dtype=float)
     z = np.asarray(mass_mev, dtype=float) / T
-    safe = np.maximum(z, 1e-300)
+    safe = np.maximum(z, 1e-6)  # the branch np.where discards stays finite
     # z^2 K2(z) -> 2 as z -> 0; use the scaled Bessel function to avoid overflow.
     z2k2 = np.where(z > 1e-6, safe**2 * kve(2, safe) * np.exp(-safe), 2.0)
     return g * T**3 * z2k2 / (2.0 * np.pi**2)

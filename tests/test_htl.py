@@ -87,7 +87,7 @@ def test_maxwell_boltzmann_limit_equals_the_gondolo_gelmini_average(T, M):
     electron = plasma.CHARGED_SPECIES[0]
     md2 = float(plasma.debye_mass_squared(T))
     ln_mb = rates.ln_t_channel_density_boltzmann(np.array([T]), np.array([M]), electron, np.array([md2]), 128)[0, 0]
-    qs = rates._qs_factor(np.array([electron.mass_mev / T]), True)[0]
+    qs = rates.qs_factor(np.array([electron.mass_mev / T]), True)[0]
     reference = math.exp(ln_mb - M / T) / (rates._QS_NU * qs)
     k = tch.k_integral(math.log(md2 / T**2), M / T, electron.mass_mev / T, "fermion", "boltzmann")
     ours = 4 * electron.g * c.E_CHARGE**2 / 4 / (256 * np.pi**5) * T**6 * k

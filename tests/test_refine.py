@@ -14,7 +14,7 @@ import pytest
 from scan_configs import kill_after, small_config
 
 from ndpcosmo import assess
-from ndpcosmo.refine import ContourConfig, Lattice, probe_line, read_contours, run_contours
+from ndpcosmo.refine import LEVEL, ContourConfig, Lattice, probe_line, read_contours, run_contours
 from ndpcosmo.scan import ScanConfig, compute_chunk, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +95,7 @@ def test_contour_point_against_a_bisection(reference):
 
     def excess(log_mu: float) -> float:
         rows = compute_chunk(config.task(0, [(2.0, 10.0**log_mu, None)]))[1]
-        return rows[0]["delta_chi2_total"] - 3.84
+        return rows[0]["delta_chi2_total"] - LEVEL
 
     for y in crossings:
         assert y == pytest.approx(_bisect(excess, y - 0.12, y + 0.12, 0.005), abs=0.05)  # tolerance 0.1
@@ -212,7 +212,7 @@ def test_default_plane_against_a_bisection_with_ndpcosmo_run():
 
     def excess(log_mu: float) -> float:
         verdict = assess({"mass_mev": 10.0, "mu_muB": 10.0**log_mu})
-        return verdict["delta_chi2"]["total"] - 3.84
+        return verdict["delta_chi2"]["total"] - LEVEL
 
     for y in crossings:
         assert y == pytest.approx(_bisect(excess, y - 0.05, y + 0.05, 0.002), abs=0.02)

@@ -27,7 +27,7 @@ from . import neutrino_rates as nr
 from ._kernels import RHO_GAMMA_PER_T4, RHO_NU_PER_T4
 from .thermo import em_plasma
 
-SIN2_W = 1.0 - (c.M_W_MEV / c.M_Z_MEV) ** 2
+SIN2_W = c.SIN2_W
 G_L = np.array([0.5 + SIN2_W, -0.5 + SIN2_W, -0.5 + SIN2_W])
 G_R = np.array([SIN2_W, SIN2_W, SIN2_W])
 X_COUPLING = G_L**2 + G_R**2

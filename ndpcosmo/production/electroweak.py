@@ -62,16 +62,14 @@ import numpy as np
 from scipy.special import k1e
 
 from .. import constants as c
-from .. import plasma
+from .cross_sections import kallen
+from .rates import qs_factor
 
 V0_MEV: float = 1.0 / math.sqrt(math.sqrt(2.0) * c.G_F_MEV2)
 """The Higgs expectation value at T = 0, (sqrt 2 G_F)^{-1/2} = 246.22 GeV [MeV]."""
-M_H_MEV: float = 125.20e3
-"""Higgs boson mass (PDG 2024) [MeV]."""
-COS2_W: float = (c.M_W_MEV / c.M_Z_MEV) ** 2
-"""cos^2 theta_W in the on-shell scheme, m_W^2 / m_Z^2."""
-SIN_W: float = math.sqrt(1.0 - COS2_W)
-COS_W: float = math.sqrt(COS2_W)
+M_H_MEV: float = c.M_H_MEV
+SIN_W: float = math.sqrt(c.SIN2_W)
+COS_W: float = math.sqrt(1.0 - c.SIN2_W)
 T_C_MEV: float = c.T_EW_MEV
 """Crossover temperature, 159.5 GeV (D'Onofrio & Rummukainen 2016; D'Onofrio, Rummukainen, Tranberg 2014)."""
 CONTACT_T_MIN_MEV: float = 5.0e3
@@ -117,8 +115,8 @@ def contact_density(
     v_max = math.sqrt(60.0)
     v = 0.5 * v_max * (xg + 1.0)
     wv = 0.5 * v_max * wg
-    r_f = 0.75 * c.ZETA3  # massless fermion n_FD / n_MB
-    r_phi, r_x = _boson_factor(m_phi / T), _boson_factor(m_x / T)
+    r_f = qs_factor(np.zeros(1), True)[0]  # massless fermion n_FD / n_MB
+    r_phi, r_x = qs_factor(m_phi / T, False), qs_factor(m_x / T, False)
     zero = np.zeros(T.shape)
     total = np.zeros(T.shape)
     # (masses of 1, 2 -> 3, 4; which of them are L, N, X; initial-state statistics)
@@ -147,16 +145,8 @@ def contact_density(
     return T / (512.0 * math.pi**5) * total
 
 
-def _boson_factor(z: np.ndarray) -> np.ndarray:
-    """n_BE / n_MB at z = m/T (zeta(3) for z = 0)."""
-    out = np.full(z.shape, c.ZETA3)
-    heavy = z > 0.0
-    out[heavy] = plasma.number_density(1.0, z[heavy], 1.0, False) / plasma.maxwell_boltzmann_density(1.0, z[heavy], 1.0)
-    return out
-
-
 def _kallen(a: np.ndarray, b: np.ndarray, c_: np.ndarray) -> np.ndarray:
-    return np.maximum(a * a + b * b + c_ * c_ - 2.0 * (a * b + a * c_ + b * c_), 0.0)
+    return np.maximum(kallen(a, b, c_), 0.0)  # rounding at threshold
 
 
 def _dot_products(s, masses, lam_i, lam_f, cos) -> dict[tuple[int, int], np.ndarray]:

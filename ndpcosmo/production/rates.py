@@ -78,7 +78,7 @@ class RateTable:
         return CubicSpline(np.log(self.M_mev), self.ln_gamma_reduced[i], axis=1)(np.log(mass_mev))
 
 
-def _qs_factor(z: np.ndarray, fermion: bool) -> np.ndarray:
+def qs_factor(z: np.ndarray, fermion: bool) -> np.ndarray:
     """n(FD or BE) / n(MB) at z = m/T (tends to 1 for z >> 1)."""
     out = np.ones_like(z)
     small = z < 40.0
@@ -155,7 +155,7 @@ def ln_t_channel_density_boltzmann(
     s = rs**2
     sig = xs.sigma_t_channel(s, M[None, :, None], m, m_debye2[:, None, None], 1.0, sp.charge, not sp.fermion)
     integral = np.sum(wq * sig * (s - m * m) ** 2 / rs, axis=-1)
-    factor = 4.0 * sp.g * _QS_NU * T / (32.0 * np.pi**4) * plasma.species_weight(sp, T) * _qs_factor(m / T, sp.fermion)
+    factor = 4.0 * sp.g * _QS_NU * T / (32.0 * np.pi**4) * plasma.species_weight(sp, T) * qs_factor(m / T, sp.fermion)
     # the removed factor exp(-sqrt(s_min)/T) times the reduction exp(M/T) is exp(-m/T)
     return _log(factor[:, None] * integral) - (m / T)[:, None]
 
@@ -169,7 +169,7 @@ def ln_s_channel_density(T: np.ndarray, M: np.ndarray, sp: plasma.ChargedSpecies
     s = rs**2
     sig = xs.sigma_s_channel(s, M[None, :, None], m, 1.0, sp.charge, not sp.fermion)
     integral = np.sum(wq * sig * rs * (s - 4.0 * m * m), axis=-1)
-    qs = _qs_factor(m / T, sp.fermion)
+    qs = qs_factor(m / T, sp.fermion)
     factor = 2.0 * sp.g**2 / n_colour * T / (32.0 * np.pi**4) * plasma.species_weight(sp, T) * qs**2
     return _log(factor[:, None] * integral) - (rs_min[None, :] - M[None, :]) / T[:, None]
 
